@@ -1,0 +1,24 @@
+"""Reflex configuration. StoFlow's own settings live in stoflow/config.py."""
+
+import os
+
+import reflex as rx
+from reflex_base.plugins.sitemap import SitemapPlugin
+
+PORT = int(os.environ.get("PORT", "3000"))
+PUBLIC_URL = os.environ.get("PUBLIC_URL", f"http://localhost:{PORT}").rstrip("/")
+
+config = rx.Config(
+    app_name="stoflow",
+    # The database is StoFlow's own (stoflow.db); rx.Model is not used.
+    db_url=None,
+    # REFLEX_REDIS_URL (set by the launcher from REDIS_URL) selects the redis state
+    # manager, so several web instances can share state.
+    frontend_port=PORT,
+    backend_port=PORT,
+    deploy_url=PUBLIC_URL,
+    cors_allowed_origins=[PUBLIC_URL],
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    disable_plugins=[SitemapPlugin],
+)

@@ -1,0 +1,1 @@
+"""StoFlow: one catalogue, AI-written listings, published to Vinted, eBay and Etsy."""

@@ -1,0 +1,210 @@
+"""Account rules: register a seller (with its schema), sign in, sessions, first admin.
+
+Plain functions taking a session; no Reflex, no HTTP. Session tokens are random,
+handed to the browser once (in an HttpOnly cookie) and stored only as SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from stoflow.accounts.passwords import hash_password, verify_password
+from stoflow.accounts.schemas import FieldErrors, Registration, normalise_email, password_problem
+from stoflow.db.tenancy import provision_tenant
+from stoflow.models.base import utcnow
+from stoflow.models.public import LANGUAGES, Role, User, UserSession
+
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+PURGE_REVOKED_AFTER = timedelta(days=30)
+
+
+class SignInRefused(Exception):
+    """Wrong e-mail or password, or an inactive account. `code` is an i18n key."""
+
+    def __init__(self, code: str = "invalid_credentials") -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is signed in, as checked against the database for this request or event."""
+
+    user_id: int
+    session_id: str
+    email: str
+    display_name: str
+    role: str
+    language: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.admin, Role.support)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _create_user(db: Session, registration: Registration, *, role: Role, verified: bool) -> User:
+    if db.exec(select(User.id).where(User.email == registration.email)).first() is not None:
+        raise FieldErrors({"email": "email_taken"})
+    user = User(
+        email=registration.email,
+        password_hash=hash_password(registration.password),
+        display_name=registration.display_name,
+        language=registration.language,
+        role=role.value,
+        email_verified_at=utcnow() if verified else None,
+    )
+    db.add(user)
+    try:
+        db.flush()
+    except IntegrityError:  # a concurrent registration of the same address won
+        raise FieldErrors({"email": "email_taken"}) from None
+    assert user.id is not None
+    provision_tenant(db, user.id)
+    return user
+
+
+def register(db: Session, *, email: str, password: str, display_name: str = "", language: str = "en") -> User:
+    """Create a seller account and its schema, in the caller's transaction.
+
+    Raises FieldErrors (and creates nothing) for a malformed or taken e-mail, a weak
+    password, or an unknown language.
+    """
+    registration = Registration.parse(email=email, password=password, display_name=display_name, language=language)
+    return _create_user(db, registration, role=Role.user, verified=False)
+
+
+def authenticate(db: Session, *, email: str, password: str) -> User:
+    """The user with this e-mail and password; SignInRefused otherwise (same cost either way)."""
+    try:
+        normalised = normalise_email(email)
+    except FieldErrors:
+        normalised = ""
+    user = db.exec(select(User).where(User.email == normalised)).first() if normalised else None
+    if not verify_password(password or "", user.password_hash if user else None) or user is None:
+        raise SignInRefused()
+    if not user.is_active:
+        raise SignInRefused("account_inactive")
+    return user
+
+
+def open_session(
+    db: Session, *, user: User, ttl: timedelta, ip: str | None = None, user_agent: str | None = None
+) -> tuple[str, UserSession]:
+    """Start a session for `user`; returns the token for the cookie (shown only once)."""
+    assert user.id is not None
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    record = UserSession(
+        user_id=user.id,
+        token_hash=token_hash(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + ttl,
+        ip=(ip or "")[:64] or None,
+        user_agent=(user_agent or "")[:512] or None,
+    )
+    user.last_login_at = now
+    db.add(record)
+    db.add(user)
+    db.flush()
+    return token, record
+
+
+def resolve_session(db: Session, token: str | None) -> Identity | None:
+    """The identity behind a session token, if the session is live and the user active."""
+    if not token or len(token) > 128:
+        return None
+    now = utcnow()
+    row = db.exec(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)  # type: ignore[arg-type]
+        .where(
+            UserSession.token_hash == token_hash(token),
+            UserSession.revoked_at.is_(None),  # type: ignore[union-attr]
+            UserSession.expires_at > now,
+            User.is_active.is_(True),  # type: ignore[attr-defined]
+        )
+    ).first()
+    if row is None:
+        return None
+    record, user = row
+    if now - record.last_seen_at > LAST_SEEN_RESOLUTION:
+        record.last_seen_at = now
+        db.add(record)
+    assert user.id is not None
+    return Identity(
+        user_id=user.id,
+        session_id=str(record.id),
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        language=user.language,
+    )
+
+
+def close_session(db: Session, token: str | None) -> None:
+    """Revoke the session of this token (sign out); unknown tokens are ignored."""
+    if token:
+        db.exec(
+            update(UserSession)
+            .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
+            .values(revoked_at=utcnow())
+        )
+
+
+def purge_sessions(db: Session, *, now: datetime | None = None) -> int:
+    """Delete expired sessions and sessions revoked long ago; returns how many."""
+    now = now or utcnow()
+    result = db.exec(
+        delete(UserSession).where(
+            or_(
+                UserSession.expires_at <= now,
+                UserSession.revoked_at < now - PURGE_REVOKED_AFTER,  # type: ignore[operator]
+            )
+        )
+    )
+    return result.rowcount or 0
+
+
+def set_language(db: Session, *, user_id: int, language: str) -> None:
+    if language not in LANGUAGES:
+        raise FieldErrors({"language": "language_invalid"})
+    user = db.get(User, user_id)
+    if user is not None:
+        user.language = language
+        db.add(user)
+
+
+def ensure_admin(db: Session, *, email: str, password: str | None) -> tuple[User, str | None]:
+    """Create the first admin if no user has this e-mail.
+
+    Returns the admin and, when a password had to be generated, that password (to be
+    shown once). An existing account is left as it is.
+    """
+    normalised = normalise_email(email)
+    existing = db.exec(select(User).where(User.email == normalised)).first()
+    if existing is not None:
+        return existing, None
+    generated = None
+    if password is None:
+        generated = password = secrets.token_urlsafe(18)
+    problem = password_problem(password, email=normalised)
+    if problem:
+        raise FieldErrors({"STOFLOW_ADMIN_PASSWORD": problem})
+    registration = Registration(email=normalised, password=password, display_name="Admin", language="en")
+    return _create_user(db, registration, role=Role.admin, verified=True), generated

@@ -1,0 +1,32 @@
+"""HTTP routes under /api, mounted into the Reflex app through `api_transformer`."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from stoflow.api import auth, health
+
+log = logging.getLogger(__name__)
+
+
+def create_api() -> FastAPI:
+    api = FastAPI(title="StoFlow API", docs_url=None, redoc_url=None, openapi_url=None)
+    api.include_router(health.router)
+    api.include_router(auth.router)
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = {".".join(str(part) for part in item["loc"][1:]) or "body": "invalid" for item in error.errors()}
+        return JSONResponse({"error": "invalid_request", "errors": fields}, status_code=422)
+
+    @api.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        # The detail goes to the log, never to the browser.
+        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "internal_error"}, status_code=500)
+
+    return api

@@ -1,0 +1,232 @@
+"""All of StoFlow's configuration, in one place.
+
+Every setting comes from the environment (or a `.env` file). In development and
+tests, secrets that are not set are generated once and kept under the data
+directory (`.stoflow/secrets.json`), so a fresh clone runs without any set-up. With
+`STOFLOW_ENV=production`, a missing or weak secret stops start-up with a message that
+names the variable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Secrets StoFlow needs to run at all; generated in development, required in production.
+GENERATED_SECRETS = ("JWT_SECRET_KEY", "ENCRYPTION_KEY")
+MIN_SECRET_LENGTH = 32
+WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "stoflow", "development"}
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing, unknown or malformed; the message names it."""
+
+
+class Settings(BaseSettings):
+    """StoFlow settings. Field names are the environment variable names (upper case)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="forbid",
+        case_sensitive=False,
+    )
+
+    # --- StoFlow itself -------------------------------------------------------
+    stoflow_env: Literal["development", "test", "production"] = "development"
+    public_url: str = "http://localhost:3000"
+    stoflow_data_dir: Path = PROJECT_ROOT / ".stoflow"
+    stoflow_admin_email: str = "admin@stoflow.local"
+    stoflow_admin_password: SecretStr | None = None
+    stoflow_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    session_ttl_hours: int = Field(default=24 * 14, ge=1, le=24 * 90)
+    encryption_key: SecretStr | None = None
+
+    # --- Infrastructure -------------------------------------------------------
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    # --- Tokens ---------------------------------------------------------------
+    jwt_secret_key: SecretStr | None = None
+    jwt_secret_key_previous: SecretStr | None = None
+
+    # --- Photo storage (Cloudflare R2, S3 API) --------------------------------
+    r2_account_id: str | None = None
+    r2_access_key_id: str | None = None
+    r2_secret_access_key: SecretStr | None = None
+    r2_bucket_name: str | None = None
+
+    # --- Billing (Stripe) -----------------------------------------------------
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+
+    # --- Marketplaces ---------------------------------------------------------
+    ebay_client_id: str | None = None
+    ebay_client_secret: SecretStr | None = None
+    ebay_redirect_uri: str | None = None
+    etsy_api_key: str | None = None
+    etsy_shared_secret: SecretStr | None = None
+
+    # --- AI (Gemini) ----------------------------------------------------------
+    google_api_key: SecretStr | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL, e.g. https://app.example.com")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_is_postgres(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = urlsplit(value).scheme
+        if not scheme.startswith("postgresql"):
+            raise ValueError("must be a PostgreSQL URL (postgresql://...)")
+        # SQLAlchemy needs the driver named; psycopg 3 is the one we ship.
+        if scheme in ("postgresql", "postgres"):
+            value = "postgresql+psycopg" + value[len(scheme) :]
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("must be a Redis URL (redis://host:port/db)")
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _encryption_key_is_fernet(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                Fernet(value.get_secret_value().encode())
+            except (ValueError, TypeError):
+                raise ValueError(
+                    "must be a Fernet key (32 url-safe base64-encoded bytes); "
+                    'generate one with: python -c "from cryptography.fernet import Fernet; '
+                    'print(Fernet.generate_key().decode())"'
+                ) from None
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.stoflow_env == "production"
+
+    @property
+    def public_origin(self) -> str:
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def require(self, name: str) -> str:
+        """The value of a setting that must be set at this point, as a plain string."""
+        value = getattr(self, name.lower())
+        if value is None:
+            raise ConfigError(f"{name.upper()} is not set.")
+        return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+
+
+def _known_env_names() -> set[str]:
+    return {name.upper() for name in Settings.model_fields}
+
+
+def _check_unknown_stoflow_variables() -> None:
+    """A STOFLOW_* variable we do not know is most likely a typo: say so."""
+    known = _known_env_names()
+    unknown = sorted(
+        name for name in os.environ if name.upper().startswith("STOFLOW_") and name.upper() not in known
+    )
+    if unknown:
+        raise ConfigError(
+            f"Unknown setting {unknown[0]}. Known STOFLOW_* settings: "
+            + ", ".join(sorted(n for n in known if n.startswith("STOFLOW_")))
+        )
+
+
+def _format_validation_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "?"
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{name}: unknown setting (in .env)")
+        else:
+            lines.append(f"{name}: {item['msg']}")
+    return "Invalid configuration: " + "; ".join(lines)
+
+
+def _dev_secrets(data_dir: Path) -> dict[str, str]:
+    """Secrets for development, generated once and kept under the data directory."""
+    path = data_dir / "secrets.json"
+    stored: dict[str, str] = {}
+    if path.exists():
+        stored = json.loads(path.read_text())
+    wanted = {
+        "JWT_SECRET_KEY": lambda: secrets.token_urlsafe(48),
+        "ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(),
+    }
+    missing = {name: make() for name, make in wanted.items() if name not in stored}
+    if missing:
+        stored.update(missing)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(stored, indent=2))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return stored
+
+
+def _check_production_secrets(settings: Settings) -> None:
+    for name in GENERATED_SECRETS:
+        value = getattr(settings, name.lower())
+        if value is None:
+            raise ConfigError(f"{name} must be set when STOFLOW_ENV=production.")
+        raw = value.get_secret_value()
+        if name == "JWT_SECRET_KEY" and (len(raw) < MIN_SECRET_LENGTH or raw.lower() in WEAK_SECRETS):
+            raise ConfigError(
+                f"{name} is too weak: use at least {MIN_SECRET_LENGTH} random characters "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+    previous = settings.jwt_secret_key_previous
+    if previous is not None and len(previous.get_secret_value()) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"JWT_SECRET_KEY_PREVIOUS is too weak: use at least {MIN_SECRET_LENGTH} characters.")
+    if not settings.public_url.startswith("https://"):
+        raise ConfigError("PUBLIC_URL must be an https:// URL when STOFLOW_ENV=production.")
+
+
+def load_settings() -> Settings:
+    """Read and check the configuration; raise ConfigError naming the bad variable."""
+    _check_unknown_stoflow_variables()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        raise ConfigError(_format_validation_error(error)) from None
+    if settings.is_production:
+        _check_production_secrets(settings)
+        return settings
+    generated = _dev_secrets(settings.stoflow_data_dir)
+    updates = {
+        name.lower(): SecretStr(generated[name])
+        for name in GENERATED_SECRETS
+        if getattr(settings, name.lower()) is None
+    }
+    return settings.model_copy(update=updates) if updates else settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()

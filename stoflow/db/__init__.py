@@ -1,0 +1,1 @@
+"""Database access: engine, shared-schema sessions, tenant sessions and migrations."""

@@ -1,0 +1,33 @@
+"""The interface language: a cookie for everyone, saved to the profile when signed in."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from stoflow.i18n import LANGUAGES
+
+ONE_YEAR_S = 365 * 24 * 3600
+
+
+class LanguageState(rx.State):
+    """The current language; the `stoflow_lang` cookie is not a secret (page JS may read it)."""
+
+    chosen: str = rx.Cookie("", name="stoflow_lang", max_age=ONE_YEAR_S, same_site="lax")
+
+    @rx.var
+    def lang(self) -> str:
+        """The chosen language, else the browser's preference, else English."""
+        if self.chosen in LANGUAGES:
+            return self.chosen
+        preferred = self.router.headers.accept_language.lower()
+        return "fr" if preferred.startswith("fr") else "en"
+
+    @rx.event
+    async def set_language(self, language: str) -> None:
+        if language not in LANGUAGES:
+            return
+        self.chosen = language
+        from stoflow.state.session import SessionState
+
+        session = await self.get_state(SessionState)
+        session._save_language(language)

@@ -1,0 +1,98 @@
+"""The signed-in session, as the Reflex state sees it.
+
+The session token lives in an HttpOnly cookie set by /api/auth/*. Page JavaScript never
+sees it; the state reads it server-side from the websocket handshake headers and checks
+it against the database on every call to `_identity()`: a revoked or expired session is
+refused at the next event, not only at the next page load.
+"""
+
+from __future__ import annotations
+
+import logging
+from http.cookies import CookieError, SimpleCookie
+
+import reflex as rx
+
+from stoflow.accounts import service as accounts
+from stoflow.accounts.service import Identity
+from stoflow.api.auth import SESSION_COOKIE
+from stoflow.db.engine import db_session
+from stoflow.pages import routes
+
+log = logging.getLogger(__name__)
+
+
+class SessionState(rx.State):
+    """Who is signed in. Vars here are display copies; decisions use `_identity()`."""
+
+    signed_in: bool = False
+    email: str = ""
+    display_name: str = ""
+    role: str = ""
+
+    def _session_token(self) -> str | None:
+        raw = self.router.headers.cookie
+        if not raw:
+            return None
+        try:
+            cookie = SimpleCookie(raw)
+        except CookieError:
+            return None
+        morsel = cookie.get(SESSION_COOKIE)
+        return morsel.value if morsel is not None else None
+
+    def _identity(self) -> Identity | None:
+        """The live identity of this browser, checked against the database now."""
+        with db_session() as db:
+            identity = accounts.resolve_session(db, self._session_token())
+        self._show(identity)
+        return identity
+
+    def _show(self, identity: Identity | None) -> None:
+        self.signed_in = identity is not None
+        self.email = identity.email if identity else ""
+        self.display_name = identity.display_name if identity else ""
+        self.role = identity.role if identity else ""
+
+    def _save_language(self, language: str) -> None:
+        identity = self._identity()
+        if identity is not None:
+            with db_session() as db:
+                accounts.set_language(db, user_id=identity.user_id, language=language)
+
+    @rx.var
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @rx.var
+    def is_staff(self) -> bool:
+        return self.role in ("admin", "support")
+
+    @rx.var
+    def initials(self) -> str:
+        name = self.display_name or self.email
+        return name[:1].upper() if name else "?"
+
+    @rx.event
+    def require_user(self) -> rx.event.EventSpec | None:
+        """on_load guard of signed-in pages: send strangers to the sign-in page."""
+        if self._identity() is None:
+            return rx.redirect(routes.sign_in(next_path=self.router.url.path))
+        return None
+
+    @rx.event
+    def require_staff(self) -> rx.event.EventSpec | None:
+        """on_load guard of admin pages: refused (not only hidden) for sellers."""
+        identity = self._identity()
+        if identity is None:
+            return rx.redirect(routes.sign_in(next_path=self.router.url.path))
+        if not identity.is_staff:
+            return rx.redirect(routes.DASHBOARD)
+        return None
+
+    @rx.event
+    def redirect_if_signed_in(self) -> rx.event.EventSpec | None:
+        """on_load of the sign-in and register pages: a signed-in user goes to the app."""
+        if self._identity() is not None:
+            return rx.redirect(routes.DASHBOARD)
+        return None
