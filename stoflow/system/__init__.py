@@ -1,0 +1,1 @@
+"""Platform status: health of the services StoFlow depends on."""
