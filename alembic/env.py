@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import stoflow.models  # noqa: F401  (registers the tables)
+from alembic import context
 from stoflow.db.engine import get_engine
 from stoflow.db.migrations import upgrade_tenants
 from stoflow.models.base import ATTRIBUTES_SCHEMA, PUBLIC_SCHEMA

@@ -147,9 +147,7 @@ def _known_env_names() -> set[str]:
 def _check_unknown_stoflow_variables() -> None:
     """A STOFLOW_* variable we do not know is most likely a typo: say so."""
     known = _known_env_names()
-    unknown = sorted(
-        name for name in os.environ if name.upper().startswith("STOFLOW_") and name.upper() not in known
-    )
+    unknown = sorted(name for name in os.environ if name.upper().startswith("STOFLOW_") and name.upper() not in known)
     if unknown:
         raise ConfigError(
             f"Unknown setting {unknown[0]}. Known STOFLOW_* settings: "

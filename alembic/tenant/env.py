@@ -9,7 +9,6 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-
 from stoflow.db.engine import get_engine
 from stoflow.db.migrations import upgrade_tenants
 from stoflow.db.tenancy import TEMPLATE_SCHEMA, VERSION_TABLE, tenant_metadata

@@ -12,15 +12,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from alembic import command
 from stoflow.config import PROJECT_ROOT
 from stoflow.db.engine import get_engine
 from stoflow.db.tenancy import TEMPLATE_SCHEMA, VERSION_TABLE, check_schema_name, list_tenant_schemas
@@ -129,5 +128,3 @@ def upgrade_all() -> TenantMigrationReport:
 def current_tenant_revision(connection: Connection, schema: str) -> str | None:
     check_schema_name(schema)
     return connection.execute(text(f'SELECT version_num FROM "{schema}".{VERSION_TABLE}')).scalar()
-
-

@@ -105,9 +105,7 @@ def _stamp(connection: Connection, schema: str, revision: str) -> None:
         f'CREATE TABLE "{schema}".{VERSION_TABLE} (version_num VARCHAR(32) NOT NULL, '
         f"CONSTRAINT {VERSION_TABLE}_pkc PRIMARY KEY (version_num))"
     )
-    connection.execute(
-        text(f'INSERT INTO "{schema}".{VERSION_TABLE} (version_num) VALUES (:rev)'), {"rev": revision}
-    )
+    connection.execute(text(f'INSERT INTO "{schema}".{VERSION_TABLE} (version_num) VALUES (:rev)'), {"rev": revision})
 
 
 def provision_tenant(session: Session, user_id: int) -> str:
@@ -140,9 +138,7 @@ def deprovision_tenant(session: Session, user_id: int) -> None:
 
 def list_tenant_schemas(connection: Connection) -> list[str]:
     """Every seller schema that exists in the database, in id order."""
-    rows = connection.execute(
-        text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^user_[0-9]+$'")
-    ).scalars()
+    rows = connection.execute(text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^user_[0-9]+$'")).scalars()
     return sorted((check_schema_name(name) for name in rows), key=lambda name: int(name[5:]))
 
 

@@ -63,9 +63,7 @@ def create_app() -> Celery:
 app = create_app()
 
 
-def tenant_task(
-    *task_args: Any, **task_options: Any
-) -> Callable[[Callable[Concatenate[TenantSession, P], R]], Task]:
+def tenant_task(*task_args: Any, **task_options: Any) -> Callable[[Callable[Concatenate[TenantSession, P], R]], Task]:
     """Declare a task whose first argument is the seller's `user_id`.
 
     The wrapped function receives that seller's tenant session instead; the session

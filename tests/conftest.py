@@ -1,0 +1,134 @@
+"""Shared fixtures: a fresh, migrated PostgreSQL database and a Redis for the test run.
+
+They use the servers named by DATABASE_URL / REDIS_URL (what `make test` starts), or
+start embedded ones when those are unset. The test database is created for this run and
+dropped afterwards, so tests never touch a developer's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import redis
+from sqlalchemy.engine import make_url
+
+from stoflow.config import get_settings
+
+
+def clear_caches() -> None:
+    """Forget settings and engines, so the next use reads the environment again."""
+    from stoflow.db.engine import get_engine
+    from stoflow.db.tenancy import _tenant_engine
+
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    _tenant_engine.cache_clear()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+def _server_urls(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, object]:
+    database, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    handles: object = None
+    if not database or not redis_url:
+        from stoflow.launcher.embedded import EmbeddedServices
+
+        handles = EmbeddedServices(tmp_path_factory.mktemp("services"))
+        handles.start(database=not database, redis=not redis_url)
+        database = database or handles.database_url
+        redis_url = redis_url or handles.redis_url
+    return database, redis_url, handles
+
+
+def _psycopg_url(sqlalchemy_url: str, database: str) -> str:
+    url = make_url(sqlalchemy_url).set(drivername="postgresql", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def _services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    database, redis_url, handles = _server_urls(tmp_path_factory)
+    yield database, redis_url
+    if handles is not None:
+        handles.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def database_url(_services: tuple[str, str]) -> Iterator[str]:
+    """A fresh database for this test run, migrated to head (shared schemas and template)."""
+    server_url = _services[0]
+    name = f"stoflow_test_{uuid.uuid4().hex[:10]}"
+    admin = _psycopg_url(server_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(server_url).set(database=name)
+    if not url.drivername.endswith("+psycopg"):
+        url = url.set(drivername="postgresql+psycopg")
+    test_url = url.render_as_string(hide_password=False)
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = test_url
+    clear_caches()
+    from stoflow.db.migrations import upgrade_all
+
+    upgrade_all()
+    yield test_url
+    clear_caches()
+    if previous is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = previous
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _with_db(url: str, index: int) -> str:
+    """The same Redis server, database `index`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{index}", parts.query, ""))
+
+
+@pytest.fixture(scope="session")
+def redis_url(_services: tuple[str, str]) -> str:
+    """A Redis database (index 12, emptied first) for this test run."""
+    test_url = _with_db(_services[1], 12)
+    client = redis.Redis.from_url(test_url)
+    client.flushdb()
+    client.close()
+    os.environ["REDIS_URL"] = test_url
+    get_settings.cache_clear()
+    return test_url
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[object]:
+    """A session on the shared schemas (commits at the end of the test)."""
+    from stoflow.db.engine import db_session
+
+    with db_session() as session:
+        yield session
+
+
+def unique_email(prefix: str = "seller") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+
+
+STRONG_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_seller(database_url: str):  # type: ignore[no-untyped-def]
+    """Register a seller (with its schema) and return the user."""
+    from stoflow.accounts import service as accounts
+    from stoflow.db.engine import db_session
+
+    def make(email: str | None = None, password: str = STRONG_PASSWORD, **fields: str):  # type: ignore[no-untyped-def]
+        with db_session() as session:
+            return accounts.register(session, email=email or unique_email(), password=password, **fields)
+
+    return make
