@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     stoflow_env: Literal["development", "test", "production"] = "development"
     public_url: str = "http://localhost:3000"
     stoflow_data_dir: Path = PROJECT_ROOT / ".stoflow"
-    stoflow_admin_email: str = "admin@stoflow.local"
+    stoflow_admin_email: str = "admin@stoflow.app"
     stoflow_admin_password: SecretStr | None = None
     stoflow_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     session_ttl_hours: int = Field(default=24 * 14, ge=1, le=24 * 90)

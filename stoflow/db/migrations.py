@@ -114,6 +114,7 @@ def upgrade_core() -> None:
     """Migrate the shared schemas (public, product_attributes) to head."""
     config = core_config()
     config.attributes["migrate_tenants"] = False
+    config.attributes["configure_logger"] = False  # keep the caller's logging as it is
     command.upgrade(config, "head")
 
 

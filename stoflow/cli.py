@@ -1,0 +1,83 @@
+"""Operator commands: `python -m stoflow.cli setup | migrate`.
+
+`setup` is what `make run` does before starting the processes: migrate everything, seed
+what the app needs, and create the first admin (printing a generated password once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from sqlalchemy.exc import OperationalError
+
+from stoflow.accounts import service as accounts
+from stoflow.accounts.schemas import FieldErrors
+from stoflow.config import ConfigError, Settings, get_settings
+from stoflow.db.engine import db_session
+from stoflow.db.migrations import MigrationError, upgrade_all
+
+log = logging.getLogger("stoflow.cli")
+
+ADMIN_PASSWORD_FILE = "admin-password"
+
+
+def migrate() -> None:
+    report = upgrade_all()
+    print(f"Database migrated ({len(report.migrated)} tenant schema(s) in {report.seconds:.1f} s).")
+
+
+def create_first_admin(settings: Settings) -> None:
+    configured = settings.stoflow_admin_password
+    with db_session() as db:
+        admin, generated = accounts.ensure_admin(
+            db,
+            email=settings.stoflow_admin_email,
+            password=configured.get_secret_value() if configured else None,
+        )
+    password_file = settings.stoflow_data_dir / ADMIN_PASSWORD_FILE
+    if generated:
+        settings.stoflow_data_dir.mkdir(parents=True, exist_ok=True)
+        password_file.write_text(generated + "\n")
+        password_file.chmod(0o600)
+        print(f"Created the admin {admin.email} with the password: {generated}")
+        print(f"(shown once; also kept in {password_file}, readable by you only)")
+    elif configured:
+        print(f"Admin: {admin.email} (password from STOFLOW_ADMIN_PASSWORD)")
+    elif password_file.exists():
+        print(f"Admin: {admin.email} (password in {password_file})")
+    else:
+        print(f"Admin: {admin.email}")
+
+
+def setup() -> None:
+    settings = get_settings()
+    migrate()
+    create_first_admin(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stoflow.cli", description=__doc__)
+    parser.add_argument("command", choices=("setup", "migrate"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s [%(name)s] %(message)s")
+    try:
+        {"setup": setup, "migrate": migrate}[args.command]()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    except OperationalError as error:
+        print(f"Cannot reach the database: {str(error.orig).strip()}", file=sys.stderr)
+        return 2
+    except MigrationError as error:
+        print(f"Migration failed: {error}", file=sys.stderr)
+        return 1
+    except FieldErrors as error:
+        print(f"Cannot create the first admin: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
