@@ -18,6 +18,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
         env_file_encoding="utf-8",
-        extra="forbid",
+        extra="ignore",  # unknown keys are reported by _check_unknown_variables
         case_sensitive=False,
     )
 
@@ -144,25 +145,33 @@ def _known_env_names() -> set[str]:
     return {name.upper() for name in Settings.model_fields}
 
 
-def _check_unknown_stoflow_variables() -> None:
-    """A STOFLOW_* variable we do not know is most likely a typo: say so."""
+# Keys a .env file may hold for other tools (Reflex, npm, docker compose, the launcher).
+FOREIGN_ENV_PREFIXES = ("REFLEX_", "NPM_", "POSTGRES_", "COMPOSE_", "PYTHON")
+FOREIGN_ENV_NAMES = {"PORT", "BACKEND_PORT"}
+
+
+def _check_unknown_variables() -> None:
+    """A STOFLOW_* variable, or a .env key, that we do not know is most likely a typo."""
     known = _known_env_names()
     unknown = sorted(name for name in os.environ if name.upper().startswith("STOFLOW_") and name.upper() not in known)
-    if unknown:
-        raise ConfigError(
-            f"Unknown setting {unknown[0]}. Known STOFLOW_* settings: "
-            + ", ".join(sorted(n for n in known if n.startswith("STOFLOW_")))
+    env_file = Path(".env")
+    if env_file.is_file():
+        unknown += sorted(
+            f"{name} (in .env)"
+            for name in dotenv_values(env_file)
+            if name.upper() not in known
+            and name.upper() not in FOREIGN_ENV_NAMES
+            and not name.upper().startswith(FOREIGN_ENV_PREFIXES)
         )
+    if unknown:
+        raise ConfigError(f"Unknown setting {unknown[0]}. Check its spelling against .env.example.")
 
 
 def _format_validation_error(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
         name = str(item["loc"][0]).upper() if item["loc"] else "?"
-        if item["type"] == "extra_forbidden":
-            lines.append(f"{name}: unknown setting (in .env)")
-        else:
-            lines.append(f"{name}: {item['msg']}")
+        lines.append(f"{name}: {item['msg']}")
     return "Invalid configuration: " + "; ".join(lines)
 
 
@@ -207,7 +216,7 @@ def _check_production_secrets(settings: Settings) -> None:
 
 def load_settings() -> Settings:
     """Read and check the configuration; raise ConfigError naming the bad variable."""
-    _check_unknown_stoflow_variables()
+    _check_unknown_variables()
     try:
         settings = Settings()
     except ValidationError as error:

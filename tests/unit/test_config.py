@@ -113,3 +113,10 @@ def test_production_with_strong_secrets_starts_and_generates_nothing(
     assert settings.is_production
     assert settings.require("ENCRYPTION_KEY") == key
     assert not (clean_env / "data" / "secrets.json").exists()
+
+
+def test_env_file_may_hold_other_tools_settings(clean_env: Path) -> None:
+    (clean_env / ".env").write_text(
+        "POSTGRES_PASSWORD=x\nREFLEX_LOGLEVEL=info\nPORT=3001\nPUBLIC_URL=http://localhost:3001\n"
+    )
+    assert load_settings().public_url == "http://localhost:3001"
