@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from stoflow.accounts.passwords import hash_password, verify_password
 from stoflow.accounts.schemas import FieldErrors, Registration, normalise_email, password_problem
@@ -132,12 +132,12 @@ def resolve_session(db: Session, token: str | None) -> Identity | None:
     now = utcnow()
     row = db.exec(
         select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == col(UserSession.user_id))
         .where(
-            UserSession.token_hash == token_hash(token),
-            UserSession.revoked_at.is_(None),  # type: ignore[union-attr]
-            UserSession.expires_at > now,
-            User.is_active.is_(True),  # type: ignore[attr-defined]
+            col(UserSession.token_hash) == token_hash(token),
+            col(UserSession.revoked_at).is_(None),
+            col(UserSession.expires_at) > now,
+            col(User.is_active).is_(True),
         )
     ).first()
     if row is None:
@@ -162,7 +162,7 @@ def close_session(db: Session, token: str | None) -> None:
     if token:
         db.exec(
             update(UserSession)
-            .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))  # type: ignore[union-attr]
+            .where(col(UserSession.token_hash) == token_hash(token), col(UserSession.revoked_at).is_(None))
             .values(revoked_at=utcnow())
         )
 
@@ -173,8 +173,8 @@ def purge_sessions(db: Session, *, now: datetime | None = None) -> int:
     result = db.exec(
         delete(UserSession).where(
             or_(
-                UserSession.expires_at <= now,
-                UserSession.revoked_at < now - PURGE_REVOKED_AFTER,  # type: ignore[operator]
+                col(UserSession.expires_at) <= now,
+                col(UserSession.revoked_at) < now - PURGE_REVOKED_AFTER,
             )
         )
     )

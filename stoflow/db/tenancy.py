@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, MetaData, Table, event, text
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 import stoflow.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from stoflow.db.engine import get_engine
@@ -143,4 +143,4 @@ def list_tenant_schemas(connection: Connection) -> list[str]:
 
 
 def registered_tenant_ids(session: Session) -> list[int]:
-    return list(session.exec(select(Tenant.user_id).order_by(Tenant.user_id)))
+    return list(session.exec(select(Tenant.user_id).order_by(col(Tenant.user_id))))
