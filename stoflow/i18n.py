@@ -14,6 +14,106 @@ DEFAULT_LANGUAGE = "en"
 
 # key: (English, French)
 MESSAGES: dict[str, tuple[str, str]] = {
+    # --- shell ---
+    "nav.dashboard": ("Dashboard", "Tableau de bord"),
+    "nav.settings": ("Settings", "Paramètres"),
+    "nav.admin": ("Admin", "Administration"),
+    "nav.menu": ("Menu", "Menu"),
+    "shell.sign_out": ("Sign out", "Se déconnecter"),
+    "shell.language": ("Language", "Langue"),
+    "shell.loading": ("Loading…", "Chargement…"),
+    "shell.tagline": (
+        "One catalogue. Every marketplace.",
+        "Un seul catalogue. Toutes les plateformes.",
+    ),
+    # --- sign in / register ---
+    "auth.sign_in.title": ("Sign in to StoFlow", "Connexion à StoFlow"),
+    "auth.sign_in.subtitle": ("Welcome back.", "Bon retour parmi nous."),
+    "auth.sign_in.submit": ("Sign in", "Se connecter"),
+    "auth.sign_in.no_account": ("No account yet?", "Pas encore de compte ?"),
+    "auth.sign_in.create": ("Create one", "Créez-en un"),
+    "auth.register.title": ("Create your StoFlow account", "Créez votre compte StoFlow"),
+    "auth.register.subtitle": (
+        "Your catalogue, listed on Vinted, eBay and Etsy from one place.",
+        "Votre catalogue, publié sur Vinted, eBay et Etsy depuis un seul endroit.",
+    ),
+    "auth.register.submit": ("Create my account", "Créer mon compte"),
+    "auth.register.have_account": ("Already have an account?", "Vous avez déjà un compte ?"),
+    "auth.register.sign_in": ("Sign in", "Connectez-vous"),
+    "auth.email": ("E-mail", "E-mail"),
+    "auth.password": ("Password", "Mot de passe"),
+    "auth.password_hint": ("At least 12 characters.", "Au moins 12 caractères."),
+    "auth.display_name": ("Your name or shop name", "Votre nom ou celui de votre boutique"),
+    "auth.optional": ("optional", "facultatif"),
+    "auth.language": ("Language", "Langue"),
+    "lang.en": ("English", "Anglais"),
+    "lang.fr": ("French", "Français"),
+    # --- dashboard ---
+    "dashboard.title": ("Dashboard", "Tableau de bord"),
+    "dashboard.hello": ("Hello", "Bonjour"),
+    "dashboard.intro": (
+        "Here is what is happening in your shop.",
+        "Voici ce qui se passe dans votre boutique.",
+    ),
+    "dashboard.activity": ("Recent activity", "Activité récente"),
+    "dashboard.activity_empty_title": ("Nothing has run yet", "Rien ne s'est encore exécuté"),
+    "dashboard.activity_empty": (
+        "Publishing and sync jobs will appear here as they run, with their progress.",
+        "Les publications et synchronisations apparaîtront ici pendant leur exécution, avec leur progression.",
+    ),
+    "job.kind": ("Job", "Tâche"),
+    "job.status": ("Status", "Statut"),
+    "job.progress": ("Progress", "Progression"),
+    "job.created": ("Started", "Lancée"),
+    "job.queued": ("Queued", "En attente"),
+    "job.running": ("Running", "En cours"),
+    "job.succeeded": ("Done", "Terminée"),
+    "job.failed": ("Failed", "Échouée"),
+    "job.cancelled": ("Cancelled", "Annulée"),
+    # --- settings ---
+    "settings.title": ("Settings", "Paramètres"),
+    "settings.account": ("Account", "Compte"),
+    "settings.email": ("E-mail", "E-mail"),
+    "settings.name": ("Name", "Nom"),
+    "settings.role": ("Role", "Rôle"),
+    "settings.member_since": ("Member since", "Membre depuis"),
+    "settings.language": ("Interface language", "Langue de l'interface"),
+    "settings.language_help": (
+        "Saved to your account: StoFlow uses it on every device you sign in from.",
+        "Enregistrée dans votre compte : StoFlow l'utilise sur tous vos appareils.",
+    ),
+    "settings.language_saved": ("Language saved.", "Langue enregistrée."),
+    "settings.session": ("Session", "Session"),
+    "settings.session_help": (
+        "Signing out ends this session on this device.",
+        "La déconnexion met fin à la session sur cet appareil.",
+    ),
+    "role.admin": ("Administrator", "Administrateur"),
+    "role.support": ("Support", "Support"),
+    "role.user": ("Seller", "Vendeur"),
+    # --- admin ---
+    "admin.title": ("Platform", "Plateforme"),
+    "admin.intro": (
+        "Health of the services and of the seller workspaces.",
+        "État des services et des espaces vendeurs.",
+    ),
+    "admin.health": ("Services", "Services"),
+    "admin.refresh": ("Refresh", "Actualiser"),
+    "admin.database": ("Database", "Base de données"),
+    "admin.redis": ("Redis", "Redis"),
+    "admin.worker": ("Background worker", "Traitements en arrière-plan"),
+    "admin.ok": ("Up", "Opérationnel"),
+    "admin.down": ("Down", "Hors service"),
+    "admin.checking": ("Checking…", "Vérification…"),
+    "admin.users": ("Accounts", "Comptes"),
+    "admin.sellers": ("Sellers", "Vendeurs"),
+    "admin.staff": ("Staff", "Équipe"),
+    "admin.workspaces": ("Seller workspaces", "Espaces vendeurs"),
+    "admin.schemas_registered": ("Registered", "Enregistrés"),
+    "admin.schemas_present": ("In the database", "Dans la base"),
+    "admin.schemas_current": ("Up to date", "À jour"),
+    "admin.migration_head": ("Schema version", "Version du schéma"),
+    "admin.checked_at": ("Checked at", "Vérifié à"),
     # --- form errors (codes returned by stoflow.accounts and /api/auth) ---
     "email_required": ("Enter your e-mail address.", "Saisissez votre adresse e-mail."),
     "email_invalid": ("This is not a valid e-mail address.", "Cette adresse e-mail n'est pas valide."),
@@ -57,6 +157,37 @@ def tr(language: str, key: str) -> str:
     """The text of `key` in `language` (English when the language is unknown)."""
     english, french = MESSAGES[key]
     return french if language == "fr" else english
+
+
+# Codes the API and services return; the UI translates them from a Var (see t_code).
+ERROR_CODES = (
+    "email_required",
+    "email_invalid",
+    "email_taken",
+    "password_too_short",
+    "password_too_long",
+    "password_too_weak",
+    "display_name_too_long",
+    "language_invalid",
+    "invalid_credentials",
+    "account_inactive",
+    "origin_not_allowed",
+    "invalid_request",
+    "internal_error",
+    "network_error",
+)
+
+
+def t_code(code: Any) -> Any:
+    """A Var holding the text of an error code held in a Var ("" when there is none)."""
+    import reflex as rx
+
+    from stoflow.state.language import LanguageState
+
+    table = rx.Var.create({key: {"en": MESSAGES[key][0], "fr": MESSAGES[key][1]} for key in ERROR_CODES})
+    fallback = rx.Var.create({"en": MESSAGES["internal_error"][0], "fr": MESSAGES["internal_error"][1]})
+    entry = rx.cond(table[code], table[code], fallback)
+    return rx.cond(code == "", "", entry[LanguageState.lang])
 
 
 def t(key: str) -> Any:

@@ -15,12 +15,12 @@ except ConfigError as error:  # a clear message, not a traceback
     sys.exit(f"StoFlow cannot start: {error}")
 
 logging.basicConfig(level=settings.stoflow_log_level, format="%(levelname)s [%(name)s] %(message)s")
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 from stoflow import pages  # noqa: E402,F401  (registers every page)
 from stoflow.api import create_api  # noqa: E402
 
 app = rx.App(
-    theme=rx.theme(appearance="light", accent_color="indigo", gray_color="slate", radius="medium", scaling="100%"),
     api_transformer=create_api(),
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )

@@ -181,6 +181,10 @@ def purge_sessions(db: Session, *, now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
+def get_user(db: Session, user_id: int) -> User | None:
+    return db.get(User, user_id)
+
+
 def set_language(db: Session, *, user_id: int, language: str) -> None:
     if language not in LANGUAGES:
         raise FieldErrors({"language": "language_invalid"})

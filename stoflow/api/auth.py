@@ -17,6 +17,7 @@ from stoflow.accounts import service as accounts
 from stoflow.accounts.schemas import FieldErrors
 from stoflow.config import get_settings
 from stoflow.db.engine import db_session
+from stoflow.models import User
 
 router = APIRouter(prefix="/api/auth")
 
@@ -54,9 +55,13 @@ def _client(request: Request) -> tuple[str | None, str | None]:
     return (request.client.host if request.client else None), request.headers.get("user-agent")
 
 
-def _sign_in_response(user_id: int, token: str, status_code: int) -> JSONResponse:
+LANGUAGE_COOKIE = "stoflow_lang"  # not a secret: the interface language, readable by the page
+
+
+def _sign_in_response(user: User, token: str, status_code: int) -> JSONResponse:
     settings = get_settings()
-    response = JSONResponse({"ok": True, "user_id": user_id}, status_code=status_code)
+    response = JSONResponse({"ok": True, "user_id": user.id}, status_code=status_code)
+    response.set_cookie(LANGUAGE_COOKIE, user.language, max_age=365 * 24 * 3600, samesite="lax", path="/")
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -85,8 +90,7 @@ def register(body: RegisterBody, request: Request) -> Response:
             )
     except FieldErrors as error:
         return JSONResponse({"error": "invalid_fields", "errors": error.errors}, status_code=422)
-    assert user.id is not None
-    return _sign_in_response(user.id, token, 201)
+    return _sign_in_response(user, token, 201)
 
 
 @router.post("/login")
@@ -103,8 +107,7 @@ def login(body: SignInBody, request: Request) -> Response:
             )
     except accounts.SignInRefused as refused:
         return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=401)
-    assert user.id is not None
-    return _sign_in_response(user.id, token, 200)
+    return _sign_in_response(user, token, 200)
 
 
 @router.post("/logout")

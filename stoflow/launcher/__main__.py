@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stoflow.launcher.embedded import EmbeddedServices
-from stoflow.launcher.tools import LaunchError, check_port_free, find_bun, exit_code_of_pytest
+from stoflow.launcher.tools import LaunchError, check_port_free, exit_code_of_pytest, find_bun
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".stoflow"

@@ -23,8 +23,8 @@ class LanguageState(rx.State):
         return "fr" if preferred.startswith("fr") else "en"
 
     @rx.event
-    async def set_language(self, language: str) -> None:
-        if language not in LANGUAGES:
+    async def set_language(self, language: str | list[str]) -> None:
+        if isinstance(language, list) or language not in LANGUAGES:
             return
         self.chosen = language
         from stoflow.state.session import SessionState

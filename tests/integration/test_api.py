@@ -30,11 +30,13 @@ def test_register_signs_in_with_an_httponly_cookie(client: TestClient) -> None:
     email = unique_email()
     response = client.post("/api/auth/register", json={"email": email, "password": STRONG_PASSWORD, "language": "fr"})
     assert response.status_code == 201
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    cookies = {header.split("=", 1)[0]: header for header in response.headers.get_list("set-cookie")}
+    cookie = cookies[SESSION_COOKIE]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # only in production, where PUBLIC_URL is https
     assert client.get("/api/auth/me").json()["email"] == email
+    # The interface language follows the account; it is no secret, so page JS may read it.
+    assert cookies["stoflow_lang"].startswith("stoflow_lang=fr;") and "HttpOnly" not in cookies["stoflow_lang"]
 
 
 def test_register_with_bad_fields_answers_422_with_codes_and_creates_nothing(client: TestClient) -> None:

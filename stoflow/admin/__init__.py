@@ -1,0 +1,1 @@
+"""Administration: platform overview (users, seller workspaces)."""
