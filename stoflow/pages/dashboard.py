@@ -104,12 +104,7 @@ def activity_card() -> rx.Component:
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.heading(
-                rx.hstack(
-                    rx.text(t("dashboard.hello")), rx.text(SessionState.display_name, id="greeting-name"), spacing="2"
-                ),
-                size="7",
-            ),
+            rx.heading(t("dashboard.hello"), " ", rx.el.span(SessionState.display_name, id="greeting-name"), size="7"),
             rx.text(t("dashboard.intro"), color=rx.color("gray", 11)),
             spacing="1",
         ),

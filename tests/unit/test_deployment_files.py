@@ -6,6 +6,7 @@ import ast
 import importlib.util
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 def _defines(module: str, name: str) -> bool:
     spec = importlib.util.find_spec(module)
     assert spec is not None and spec.origin, f"module {module} does not exist"
-    tree = ast.parse(open(spec.origin).read())
+    tree = ast.parse(Path(spec.origin).read_text())
     return any(
         isinstance(node, (ast.Assign, ast.ImportFrom))
         and (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from stoflow.config import PROJECT_ROOT
-from stoflow.launcher.tools import LaunchError, check_port_free, find_bun, parse_version, exit_code_of_pytest
+from stoflow.launcher.tools import LaunchError, check_port_free, exit_code_of_pytest, find_bun, parse_version
 from tests.unit.test_deployment_files import assert_command_exists
 
 
