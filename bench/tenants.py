@@ -41,7 +41,9 @@ def _fresh_database(server_url: str) -> str:
     admin = make_url(server_url).set(drivername="postgresql", database="postgres")
     with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    return make_url(server_url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    return (
+        make_url(server_url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    )
 
 
 def run(tenants: int, server_url: str) -> dict[str, float]:

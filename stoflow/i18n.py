@@ -22,6 +22,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "shell.sign_out": ("Sign out", "Se déconnecter"),
     "shell.language": ("Language", "Langue"),
     "shell.loading": ("Loading…", "Chargement…"),
+    "shell.account_menu": ("Account menu", "Menu du compte"),
+    "shell.close": ("Close", "Fermer"),
     "shell.tagline": (
         "One catalogue. Every marketplace.",
         "Un seul catalogue. Toutes les plateformes.",
@@ -114,6 +116,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.schemas_current": ("Up to date", "À jour"),
     "admin.migration_head": ("Schema version", "Version du schéma"),
     "admin.checked_at": ("Checked at", "Vérifié à"),
+    "admin.overview_failed": (
+        "The account and workspace figures could not be read. See the server log.",
+        "Les chiffres des comptes et des espaces n'ont pas pu être lus. Voir le journal du serveur.",
+    ),
     # --- form errors (codes returned by stoflow.accounts and /api/auth) ---
     "email_required": ("Enter your e-mail address.", "Saisissez votre adresse e-mail."),
     "email_invalid": ("This is not a valid e-mail address.", "Cette adresse e-mail n'est pas valide."),

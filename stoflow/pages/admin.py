@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
 import reflex as rx
@@ -10,10 +11,15 @@ import reflex as rx
 from stoflow.admin.service import PlatformOverview, platform_overview
 from stoflow.components.shell import app_page, page_title
 from stoflow.db.engine import db_session
-from stoflow.i18n import t
+from stoflow.i18n import t, tr
 from stoflow.pages import routes
+from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
-from stoflow.system.health import current_health
+from stoflow.system.health import Health, current_health
+
+log = logging.getLogger(__name__)
+
+SERVICES = ("database", "redis", "worker")
 
 
 def _overview() -> PlatformOverview:
@@ -30,29 +36,38 @@ class AdminState(rx.State):
 
     @rx.event(background=True)
     async def refresh(self) -> rx.event.EventSpec | None:
+        """Probe the services and count accounts and workspaces (staff only)."""
         async with self:
             session = await self.get_state(SessionState)
-            identity = session._identity()
-            if identity is None or not identity.is_staff:  # checked here too, not only on load
-                return rx.redirect(routes.DASHBOARD if identity else routes.SIGN_IN)
+            identity = session._identity()  # checked here too: on_load guards only hide UI
+            if identity is None or not identity.is_staff:
+                return rx.redirect(routes.DASHBOARD if identity else routes.sign_in(next_path=routes.ADMIN))
             self.checking = True
-        health, overview = await asyncio.gather(current_health(), asyncio.to_thread(_overview))
+            language = (await self.get_state(LanguageState)).lang
+        # The slow part runs outside the state lock.
+        health, overview = await asyncio.gather(current_health(), asyncio.to_thread(_overview), return_exceptions=True)
         async with self:
-            self.health = health.as_dict()
-            self.counts = {
-                "sellers": overview.users_by_role["user"],
-                "staff": overview.users_by_role["admin"] + overview.users_by_role["support"],
-                "registered": overview.tenants_registered,
-                "present": overview.schemas_present,
-                "current": overview.schemas_at_head,
-            }
-            self.tenant_head = overview.tenant_head
-            self.checked_at = datetime.now(UTC).strftime("%H:%M:%S UTC")
             self.checking = False
+            self.checked_at = datetime.now(UTC).strftime("%H:%M:%S UTC")
+            self.health = health.as_dict() if isinstance(health, Health) else dict.fromkeys(SERVICES, "down")
+            if isinstance(overview, PlatformOverview):
+                self.counts = {
+                    "sellers": overview.users_by_role["user"],
+                    "staff": overview.users_by_role["admin"] + overview.users_by_role["support"],
+                    "registered": overview.tenants_registered,
+                    "present": overview.schemas_present,
+                    "current": overview.schemas_at_head,
+                }
+                self.tenant_head = overview.tenant_head
+        if isinstance(health, BaseException):
+            log.error("Health probes failed", exc_info=health)
+        if not isinstance(overview, PlatformOverview):
+            log.error("Platform overview failed", exc_info=overview)
+            return rx.toast.error(tr(language, "admin.overview_failed"))
         return None
 
 
-def _service(label_key: str, name: str) -> rx.Component:
+def _service(label_key: str, name: str, icon: str) -> rx.Component:
     state = AdminState.health.get(name, "")
     badge = rx.cond(
         state == "ok",
@@ -63,7 +78,15 @@ def _service(label_key: str, name: str) -> rx.Component:
             rx.badge(t("admin.checking"), color_scheme="gray", variant="soft"),
         ),
     )
-    return rx.hstack(rx.text(t(label_key)), rx.spacer(), badge, width="100%", id=f"health-{name}")
+    return rx.hstack(
+        rx.icon(icon, size=16, color=rx.color("gray", 10)),
+        rx.text(t(label_key)),
+        rx.spacer(),
+        badge,
+        align="center",
+        width="100%",
+        id=f"health-{name}",
+    )
 
 
 def health_card() -> rx.Component:
@@ -82,10 +105,11 @@ def health_card() -> rx.Component:
                 ),
                 width="100%",
                 align="center",
+                min_height="32px",
             ),
-            _service("admin.database", "database"),
-            _service("admin.redis", "redis"),
-            _service("admin.worker", "worker"),
+            _service("admin.database", "database", "database"),
+            _service("admin.redis", "redis", "zap"),
+            _service("admin.worker", "worker", "cpu"),
             rx.cond(
                 AdminState.checked_at != "",
                 rx.text(t("admin.checked_at"), " ", AdminState.checked_at, size="1", color=rx.color("gray", 10)),
@@ -102,25 +126,27 @@ def health_card() -> rx.Component:
 def _figure(label_key: str, key: str) -> rx.Component:
     return rx.vstack(
         rx.text(t(label_key), size="2", color=rx.color("gray", 11)),
-        rx.heading(AdminState.counts.get(key, 0).to_string(), size="6"),
+        rx.skeleton(
+            rx.heading(AdminState.counts.get(key, 0).to_string(), size="6", id=f"count-{key}"),
+            loading=AdminState.tenant_head == "",
+        ),
         spacing="1",
-        min_width="120px",
     )
 
 
 def workspaces_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(t("admin.users"), size="4"),
-            rx.flex(_figure("admin.sellers", "sellers"), _figure("admin.staff", "staff"), spacing="6", wrap="wrap"),
+            rx.flex(rx.heading(t("admin.users"), size="4"), align="center", min_height="32px"),
+            rx.grid(_figure("admin.sellers", "sellers"), _figure("admin.staff", "staff"), columns="3", spacing="4"),
             rx.separator(size="4"),
             rx.heading(t("admin.workspaces"), size="4"),
-            rx.flex(
+            rx.grid(
                 _figure("admin.schemas_registered", "registered"),
                 _figure("admin.schemas_present", "present"),
                 _figure("admin.schemas_current", "current"),
-                spacing="6",
-                wrap="wrap",
+                columns="3",
+                spacing="4",
             ),
             rx.text(
                 t("admin.migration_head"), ": ", rx.code(AdminState.tenant_head), size="1", color=rx.color("gray", 10)

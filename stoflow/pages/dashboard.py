@@ -104,7 +104,13 @@ def activity_card() -> rx.Component:
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            rx.heading(t("dashboard.hello"), " ", rx.el.span(SessionState.display_name, id="greeting-name"), size="7"),
+            rx.heading(
+                t("dashboard.hello"),
+                " ",
+                rx.el.span(SessionState.display_name, id="greeting-name"),
+                size=rx.breakpoints(initial="6", sm="7"),
+                as_="h1",
+            ),
             rx.text(t("dashboard.intro"), color=rx.color("gray", 11)),
             spacing="1",
         ),

@@ -1,12 +1,21 @@
-"""/register: create a seller account (and its workspace)."""
+"""/register: create a seller account and its workspace (posted by assets/auth.js)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from stoflow.components.auth_form import AuthFormState, auth_card, form_error, labelled_input, submit_script
+from stoflow.components.auth_form import (
+    FORM_ERROR,
+    AuthFormState,
+    auth_card,
+    error_of,
+    form_error,
+    labelled_input,
+    post_form,
+)
+from stoflow.components.browser_auth import REGISTER_PATH
 from stoflow.components.shell import app_page
-from stoflow.i18n import t, t_code
+from stoflow.i18n import t
 from stoflow.pages import routes
 from stoflow.state.language import LanguageState
 
@@ -14,17 +23,20 @@ FORM_ID = "register-form"
 
 
 class RegisterState(AuthFormState, rx.State):
-    """The registration form."""
+    """The registration form: busy flag and error codes (never what was typed)."""
+
+    def _fields(self) -> tuple[str, ...]:
+        return ("email", "display_name", "password")
 
 
 def register_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            form_error(t_code(RegisterState.errors.get("form", ""))),
+            form_error(error_of(RegisterState, FORM_ERROR)),
             labelled_input(
                 "auth.email",
                 "email",
-                t_code(RegisterState.errors.get("email", "")),
+                error_of(RegisterState, "email"),
                 type_="email",
                 auto_complete="email",
                 required=True,
@@ -33,7 +45,7 @@ def register_form() -> rx.Component:
             labelled_input(
                 "auth.display_name",
                 "display_name",
-                t_code(RegisterState.errors.get("display_name", "")),
+                error_of(RegisterState, "display_name"),
                 auto_complete="name",
                 placeholder=t("auth.optional"),
                 max_length=120,
@@ -41,12 +53,13 @@ def register_form() -> rx.Component:
             labelled_input(
                 "auth.password",
                 "password",
-                t_code(RegisterState.errors.get("password", "")),
+                error_of(RegisterState, "password"),
                 type_="password",
                 hint_key="auth.password_hint",
                 auto_complete="new-password",
                 required=True,
             ),
+            # The account's language is the one the page is shown in (switch above the card).
             rx.el.input(type="hidden", name="language", value=LanguageState.lang),
             rx.button(
                 t("auth.register.submit"),
@@ -60,11 +73,9 @@ def register_form() -> rx.Component:
             width="100%",
         ),
         id=FORM_ID,
-        on_submit=[
-            RegisterState.start,
-            rx.call_script(submit_script(FORM_ID, "/api/auth/register"), callback=RegisterState.finish),
-        ],
+        on_submit=post_form(FORM_ID, REGISTER_PATH, RegisterState),
         reset_on_submit=False,
+        no_validate=True,  # the server checks every field and answers in the user's language
         width="100%",
     )
 

@@ -12,8 +12,19 @@ SETTINGS = "/settings"
 ADMIN = "/admin"
 
 
+def is_local_path(path: str) -> bool:
+    """True for a path of this site; false for `//host`, `/\\host` (browsers read `\\` as `/`),
+    absolute URLs and anything with control characters."""
+    return (
+        path.startswith("/")
+        and not path.startswith("//")
+        and "\\" not in path
+        and not any(ord(char) < 32 or ord(char) == 127 for char in path)
+    )
+
+
 def sign_in(*, next_path: str | None = None) -> str:
     """The sign-in page; `next_path` (a local path only) is where to go afterwards."""
-    if next_path and next_path.startswith("/") and not next_path.startswith("//") and next_path != SIGN_IN:
+    if next_path and is_local_path(next_path) and next_path.rstrip("/") not in (SIGN_IN, REGISTER):
         return f"{SIGN_IN}?{urlencode({'next': next_path})}"
     return SIGN_IN

@@ -7,7 +7,7 @@ import reflex as rx
 from stoflow.accounts import service as accounts
 from stoflow.components.shell import app_page, page_title, sign_out
 from stoflow.db.engine import db_session
-from stoflow.i18n import t
+from stoflow.i18n import t, tr
 from stoflow.pages import routes
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
@@ -26,6 +26,14 @@ class SettingsState(rx.State):
             user = accounts.get_user(db, identity.user_id)
         self.member_since = user.created_at.strftime("%Y-%m-%d") if user else ""
         return None
+
+    @rx.event
+    async def choose_language(self, language: str | list[str]) -> rx.event.EventSpec | None:
+        """Switch the interface language and confirm that the account keeps it."""
+        choice = await self.get_state(LanguageState)
+        if not isinstance(language, str) or not await choice._choose(language):
+            return None
+        return rx.toast.success(tr(language, "settings.language_saved"))
 
 
 def _row(label_key: str, value: rx.Component) -> rx.Component:
@@ -60,7 +68,7 @@ def language_card() -> rx.Component:
                 rx.radio_group.item(t("lang.en"), value="en"),
                 rx.radio_group.item(t("lang.fr"), value="fr"),
                 value=LanguageState.lang,
-                on_change=LanguageState.set_language,
+                on_change=SettingsState.choose_language,
                 direction="row",
                 spacing="5",
                 id="settings-language",

@@ -1,29 +1,41 @@
-"""/login: sign in with e-mail and password."""
+"""/login: sign in with e-mail and password (posted by assets/auth.js, see auth_form)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from stoflow.components.auth_form import AuthFormState, auth_card, form_error, labelled_input, submit_script
+from stoflow.components.auth_form import (
+    FORM_ERROR,
+    AuthFormState,
+    auth_card,
+    error_of,
+    form_error,
+    labelled_input,
+    post_form,
+)
+from stoflow.components.browser_auth import SIGN_IN_PATH
 from stoflow.components.shell import app_page
-from stoflow.i18n import t, t_code
+from stoflow.i18n import t
 from stoflow.pages import routes
 
 FORM_ID = "sign-in-form"
 
 
 class SignInState(AuthFormState, rx.State):
-    """The sign-in form."""
+    """The sign-in form: busy flag and error codes (never the e-mail or password)."""
+
+    def _fields(self) -> tuple[str, ...]:
+        return ("email", "password")
 
 
 def sign_in_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            form_error(t_code(SignInState.errors.get("form", ""))),
+            form_error(error_of(SignInState, FORM_ERROR)),
             labelled_input(
                 "auth.email",
                 "email",
-                t_code(SignInState.errors.get("email", "")),
+                error_of(SignInState, "email"),
                 type_="email",
                 auto_complete="username",
                 required=True,
@@ -32,7 +44,7 @@ def sign_in_form() -> rx.Component:
             labelled_input(
                 "auth.password",
                 "password",
-                t_code(SignInState.errors.get("password", "")),
+                error_of(SignInState, "password"),
                 type_="password",
                 auto_complete="current-password",
                 required=True,
@@ -49,11 +61,9 @@ def sign_in_form() -> rx.Component:
             width="100%",
         ),
         id=FORM_ID,
-        on_submit=[
-            SignInState.start,
-            rx.call_script(submit_script(FORM_ID, "/api/auth/login"), callback=SignInState.finish),
-        ],
+        on_submit=post_form(FORM_ID, SIGN_IN_PATH, SignInState),
         reset_on_submit=False,
+        no_validate=True,  # the server checks every field and answers in the user's language
         width="100%",
     )
 

@@ -22,12 +22,17 @@ class LanguageState(rx.State):
         preferred = self.router.headers.accept_language.lower()
         return "fr" if preferred.startswith("fr") else "en"
 
-    @rx.event
-    async def set_language(self, language: str | list[str]) -> None:
-        if isinstance(language, list) or language not in LANGUAGES:
-            return
+    async def _choose(self, language: object) -> bool:
+        """Switch to `language`; saved to the account when signed in. False if unknown."""
+        if not isinstance(language, str) or language not in LANGUAGES:
+            return False
         self.chosen = language
         from stoflow.state.session import SessionState
 
         session = await self.get_state(SessionState)
         session._save_language(language)
+        return True
+
+    @rx.event
+    async def set_language(self, language: str | list[str]) -> None:
+        await self._choose(language)

@@ -8,10 +8,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from stoflow.config import PROJECT_ROOT
 from stoflow.launcher.embedded import free_port
@@ -20,6 +21,8 @@ from stoflow.launcher.tools import find_bun
 START_TIMEOUT_S = 900  # a first production build installs and compiles the frontend
 SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 def _answers(url: str) -> bool:
@@ -96,12 +99,23 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB"}
+
+
 @pytest.fixture
-def shoot():  # type: ignore[no-untyped-def]
+def shoot() -> Callable[[Page, str], None]:
     """Save a screenshot under test-results/screenshots (to look at, not compared)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    def take(page: Page, name: str) -> None:
+        page.wait_for_timeout(300)  # let transitions (drawer, toasts, skeletons) settle
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+# The machine running CI has two cores shared by the server, the browser and the tests:
+# give each expectation more time than Playwright's 5 s before calling it a failure.
+expect.set_options(timeout=15_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,15 +14,33 @@ from stoflow.accounts import service as accounts
 from stoflow.db.engine import db_session
 from stoflow.models import User
 from tests.conftest import STRONG_PASSWORD, unique_email
+from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 
+Shoot = Callable[[Page, str], None]
+ON_DASHBOARD = re.compile(r"/dashboard/?$")
+ON_SIGN_IN = re.compile(r"/login/?(\?.*)?$")
 
-def register(page: Page, base: str, email: str, name: str) -> None:
+
+def record_websocket(page: Page) -> list[str]:
+    """Every websocket frame the page sends or receives, as text."""
+    frames: list[str] = []
+
+    def watch(socket) -> None:  # type: ignore[no-untyped-def]
+        socket.on("framesent", lambda payload: frames.append(str(payload)))
+        socket.on("framereceived", lambda payload: frames.append(str(payload)))
+
+    page.on("websocket", watch)
+    return frames
+
+
+def register(page: Page, base: str, email: str, name: str = "", password: str = STRONG_PASSWORD) -> None:
     page.goto(f"{base}/register")
     page.fill("#email", email)
-    page.fill("#display_name", name)
-    page.fill("#password", STRONG_PASSWORD)
+    if name:
+        page.fill("#display_name", name)
+    page.fill("#password", password)
     page.click("#register-submit")
 
 
@@ -29,119 +48,195 @@ def sign_in(page: Page, base: str, email: str, password: str = STRONG_PASSWORD) 
     page.goto(f"{base}/login")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.press("#password", "Enter")  # the keyboard submits too
+    page.press("#password", "Enter")  # the keyboard submits the form
 
 
 def sign_out(page: Page) -> None:
     page.click("#user-menu")
     page.click("#sign-out")
-    page.wait_for_url(re.compile(r"/login/?$"))
+    page.wait_for_url(ON_SIGN_IN)
 
 
-def test_seller_registers_signs_out_and_signs_in_again(page: Page, app_server: str, shoot) -> None:  # type: ignore[no-untyped-def]
-    sent: list[str] = []
-    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(str(frame))))
+def make_admin() -> str:
+    email = unique_email("admin")
+    with db_session() as db:
+        accounts.ensure_admin(db, email=email, password=STRONG_PASSWORD)
+    return email
+
+
+def count_users() -> int:
+    with db_session() as db:
+        return db.exec(select(func.count()).select_from(User)).one()
+
+
+def test_seller_then_admin_journey(page: Page, app_server: str, shoot: Shoot) -> None:
+    frames = record_websocket(page)
     email = unique_email("anna")
 
+    page.goto(app_server)  # "/" sends a stranger to the sign-in page
+    page.wait_for_url(ON_SIGN_IN)
+    shoot(page, "login-desktop")
+
     register(page, app_server, email, "Anna Vintage")
-    page.wait_for_url(re.compile(r"/dashboard/?$"))
+    page.wait_for_url(ON_DASHBOARD)
     expect(page.locator("#greeting-name")).to_have_text("Anna Vintage")
-    expect(page.locator("#activity")).to_contain_text("Nothing has run yet")
-    expect(page.locator("#nav-admin")).to_have_count(0)
+    expect(page.locator("#activity")).to_contain_text("Publishing and sync jobs will appear here")
+    expect(page.locator("#nav-dashboard")).to_have_attribute("aria-current", "page")
     shoot(page, "dashboard-desktop")
 
     # The session token is HttpOnly: the browser holds it, page JavaScript cannot read it.
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
     assert cookies["stoflow_session"]["httpOnly"] is True
+    assert cookies["stoflow_session"]["value"] not in page.evaluate("document.cookie")
     assert "stoflow_session" not in page.evaluate("document.cookie")
-    # The password went to /api/auth only, never through the websocket.
-    assert sent and not any(STRONG_PASSWORD in frame for frame in sent)
-
-    # A seller is refused the admin page, not only not shown the link.
-    page.goto(f"{app_server}/admin")
-    page.wait_for_url(re.compile(r"/dashboard/?$"))
 
     sign_out(page)
-    page.goto(f"{app_server}/dashboard")
-    page.wait_for_url(re.compile(r"/login"))
-    expect(page.locator("#page-loading")).to_have_count(0)
-
-    sign_in(page, app_server, email, "not the password")
-    expect(page.locator("#form-error")).to_contain_text("Wrong e-mail or password")
-    shoot(page, "sign-in-error")
+    page.goto(f"{app_server}/dashboard")  # signed out for real: the guard sends us back
+    page.wait_for_url(ON_SIGN_IN)
 
     sign_in(page, app_server, email)
-    page.wait_for_url(re.compile(r"/dashboard/?$"))
+    page.wait_for_url(ON_DASHBOARD)
     expect(page.locator("#greeting-name")).to_have_text("Anna Vintage")
-
-
-def test_next_page_after_sign_in_is_the_one_asked_for(page: Page, app_server: str) -> None:
-    email = unique_email()
-    register(page, app_server, email, "Ben")
-    page.wait_for_url(re.compile(r"/dashboard/?$"))
+    expect(page.locator("#nav-settings")).to_be_visible()
+    expect(page.locator("#nav-admin")).to_have_count(0)
+    # A seller is refused the admin page, not only not shown the link.
+    page.goto(f"{app_server}/admin")
+    page.wait_for_url(ON_DASHBOARD)
+    expect(page.locator("#health-card")).to_have_count(0)
     sign_out(page)
+
+    sign_in(page, app_server, make_admin())
+    page.wait_for_url(ON_DASHBOARD)
+    expect(page.locator("#greeting-name")).to_have_text("Admin")  # not the previous user's state
+    page.click("#nav-admin")
+    page.wait_for_url(re.compile(r"/admin/?$"))
+    expect(page.locator("#health-card")).to_be_visible()
+    expect(page.locator("#health-database")).to_contain_text("Up")
+    expect(page.locator("#health-redis")).to_contain_text("Up")
+    expect(page.locator("#count-registered")).not_to_have_text("0")
+    shoot(page, "admin-desktop")
+
+    # The passwords went to /api/auth only: never through the websocket, either way.
+    assert frames
+    assert not any(STRONG_PASSWORD in frame for frame in frames)
+
+
+def test_wrong_password_shows_the_form_error(page: Page, app_server: str, make_seller, shoot: Shoot) -> None:  # type: ignore[no-untyped-def]
+    seller = make_seller()
+    sign_in(page, app_server, seller.email, "not the password at all")
+    expect(page.locator("#form-error")).to_contain_text("Wrong e-mail or password.")
+    expect(page.locator("#sign-in-submit")).to_be_enabled()
+    assert ON_SIGN_IN.search(page.url)
+    shoot(page, "login-error-desktop")
+
+
+def test_registering_a_taken_email_shows_a_french_error_and_creates_nothing(
+    page: Page, app_server: str, make_seller
+) -> None:  # type: ignore[no-untyped-def]
+    seller = make_seller()
+    before = count_users()
+    page.goto(f"{app_server}/register")
+    expect(page.locator("#register-submit")).to_have_text("Create my account")
+    page.click("#language-switch >> text=FR")
+    expect(page.locator("#register-submit")).to_have_text("Créer mon compte")
+    expect(page.locator("label[for=password]")).to_have_text("Mot de passe")
+    page.fill("#email", seller.email.upper())
+    page.fill("#password", STRONG_PASSWORD)
+    page.click("#register-submit")
+    expect(page.locator("#email-error")).to_have_text("Un compte existe déjà avec cette adresse e-mail.")
+    expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
+    assert count_users() == before
+
+
+def test_field_errors_come_from_the_server_in_the_page_language(page: Page, app_server: str, shoot: Shoot) -> None:
+    before = count_users()
+    page.goto(f"{app_server}/register")
+    page.fill("#email", "not an address")
+    page.fill("#password", "short")
+    page.press("#password", "Enter")
+    expect(page.locator("#email-error")).to_have_text("This is not a valid e-mail address.")
+    page.fill("#email", unique_email())
+    page.click("#register-submit")
+    expect(page.locator("#password-error")).to_have_text("Use at least 12 characters.")
+    expect(page.locator("#email-error")).to_have_count(0)
+    shoot(page, "register-error-desktop")
+    assert re.search(r"/register/?$", page.url)
+    assert count_users() == before
+
+
+def test_sign_in_returns_to_the_page_asked_for_and_only_to_this_site(page: Page, app_server: str, make_seller) -> None:  # type: ignore[no-untyped-def]
+    seller = make_seller()
     page.goto(f"{app_server}/settings")
-    page.wait_for_url(re.compile(r"/login/?\?next=%2Fsettings"))
-    page.fill("#email", email)
+    page.wait_for_url(re.compile(r"/login/?\?next=%2Fsettings$"))
+    page.fill("#email", seller.email)
     page.fill("#password", STRONG_PASSWORD)
     page.click("#sign-in-submit")
     page.wait_for_url(re.compile(r"/settings/?$"))
-    expect(page.locator("#settings-email")).to_have_text(email)
+    expect(page.locator("#settings-email")).to_have_text(seller.email)
+    sign_out(page)
+
+    for elsewhere in ("//example.org/x", "/%5Cexample.org", "https://example.org/"):
+        page.goto(f"{app_server}/login?next={elsewhere}")
+        page.fill("#email", seller.email)
+        page.fill("#password", STRONG_PASSWORD)
+        page.click("#sign-in-submit")
+        page.wait_for_url(ON_DASHBOARD)
+        assert page.url.startswith(app_server)
+        sign_out(page)
 
 
-def test_admin_sees_the_admin_entry_and_the_platform_page(page: Page, app_server: str, shoot) -> None:  # type: ignore[no-untyped-def]
-    email = unique_email("admin")
+def test_settings_change_the_language_of_the_interface_and_the_account(
+    page: Page, app_server: str, make_seller
+) -> None:  # type: ignore[no-untyped-def]
+    seller = make_seller(display_name="Chloé")
+    sign_in(page, app_server, seller.email)
+    page.wait_for_url(ON_DASHBOARD)
+    page.click("#nav-settings")
+    page.wait_for_url(re.compile(r"/settings/?$"))
+    expect(page.locator("#settings-email")).to_have_text(seller.email)
+    page.get_by_role("radio", name="French").click()
+    expect(page.get_by_text("Langue enregistrée.")).to_be_visible()  # the toast
+    expect(page.locator("#nav-settings")).to_have_text("Paramètres")
+    expect(page.locator("#nav-dashboard")).to_have_text("Tableau de bord")
     with db_session() as db:
-        accounts.ensure_admin(db, email=email, password=STRONG_PASSWORD)
-    sign_in(page, app_server, email)
-    page.wait_for_url(re.compile(r"/dashboard/?$"))
-    page.click("#nav-admin")
-    page.wait_for_url(re.compile(r"/admin/?$"))
-    expect(page.locator("#health-database")).to_contain_text("Up")
-    expect(page.locator("#health-redis")).to_contain_text("Up")
-    shoot(page, "admin-desktop")
+        assert accounts.get_user(db, seller.id).language == "fr"  # type: ignore[union-attr]
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(ON_SIGN_IN)
+    expect(page.locator("#sign-in-submit")).to_have_text("Se connecter")  # the language stays
 
 
-def test_registering_a_taken_email_shows_a_french_error_and_creates_nothing(page: Page, app_server: str) -> None:
+def test_phone_layout(page: Page, app_server: str, shoot: Shoot) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_server}/login")
+    shoot(page, "login-phone")
+
     email = unique_email()
-    with db_session() as db:
-        accounts.register(db, email=email, password=STRONG_PASSWORD)
-        before = db.exec(select(func.count()).select_from(User)).one()
     page.goto(f"{app_server}/register")
     page.click("#language-switch >> text=FR")
     expect(page.locator("#register-submit")).to_have_text("Créer mon compte")
-    page.fill("#email", email.upper())
-    page.fill("#password", STRONG_PASSWORD)
-    page.click("#register-submit")
-    expect(page.locator(".field-error")).to_have_text("Un compte existe déjà avec cette adresse e-mail.")
-    with db_session() as db:
-        assert db.exec(select(func.count()).select_from(User)).one() == before
-
-
-def test_weak_password_is_refused_with_a_field_error(page: Page, app_server: str) -> None:
-    page.goto(f"{app_server}/register")
-    page.fill("#email", unique_email())
-    page.fill("#password", "short")
-    page.click("#register-submit")
-    expect(page.locator(".field-error")).to_have_text("Use at least 12 characters.")
-    assert re.search(r"/register/?$", page.url)
-
-
-def test_phone_layout_has_a_menu_drawer_and_french_follows_the_account(page: Page, app_server: str, shoot) -> None:  # type: ignore[no-untyped-def]
-    page.set_viewport_size({"width": 390, "height": 844})
-    email = unique_email()
-    page.goto(f"{app_server}/register")
-    page.click("#language-switch >> text=FR")
-    page.fill("#email", email)
-    page.fill("#password", STRONG_PASSWORD)
-    page.click("#register-submit")
-    page.wait_for_url(re.compile(r"/dashboard/?$"))
+    register(page, app_server, email, "Lucie Brocante")
+    page.wait_for_url(ON_DASHBOARD)
     expect(page.locator("#activity")).to_contain_text("Activité récente")
+    expect(page.locator("#nav-dashboard")).to_be_hidden()  # the sidebar is folded away
     shoot(page, "dashboard-phone-fr")
-    page.click("#mobile-menu")
-    expect(page.get_by_role("link", name="Paramètres")).to_be_visible()
-    page.wait_for_timeout(600)  # let the drawer finish sliding in before the picture
-    shoot(page, "menu-phone-fr")
     with db_session() as db:
-        user = db.exec(select(User).where(User.email == email)).one()
-    assert user.language == "fr"
+        assert db.exec(select(User).where(User.email == email)).one().language == "fr"
+
+    page.click("#mobile-menu")
+    drawer = page.locator("#mobile-drawer")
+    expect(drawer.get_by_role("link", name="Paramètres")).to_be_visible()
+    page.wait_for_timeout(500)  # the drawer slides in
+    shoot(page, "menu-phone-fr")
+    drawer.get_by_role("link", name="Paramètres").click()
+    page.wait_for_url(re.compile(r"/settings/?$"))
+    expect(page.locator("#mobile-drawer")).to_have_count(0)  # the drawer closed on the way
+    page.click("#user-menu")
+    page.click("#sign-out")
+    page.wait_for_url(ON_SIGN_IN)
+
+    page.click("#language-switch >> text=EN")
+    sign_in(page, app_server, make_admin())
+    page.wait_for_url(ON_DASHBOARD)
+    page.goto(f"{app_server}/admin")
+    expect(page.locator("#health-database")).to_contain_text("Up")
+    shoot(page, "admin-phone")
