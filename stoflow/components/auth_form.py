@@ -112,6 +112,19 @@ def error_of(state: type[AuthFormState], field: str) -> Any:
     return t_code(state.errors.get(field, ""))
 
 
+def submit_button(label_key: str, state: type[AuthFormState], button_id: str) -> rx.Component:
+    return rx.button(t(label_key), type="submit", size="3", width="100%", loading=state.submitting, id=button_id)
+
+
+def switch_link(text_key: str, link_key: str, href: str, link_id: str) -> rx.Component:
+    """The line under the card: "No account yet? Create one" and the like."""
+    return rx.hstack(
+        rx.text(t(text_key), size="2", color=rx.color("gray", 11)),
+        rx.link(t(link_key), href=href, size="2", id=link_id),
+        spacing="1",
+    )
+
+
 def auth_card(title_key: str, subtitle_key: str, form: rx.Component, footer: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(

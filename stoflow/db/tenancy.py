@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, MetaData, Table, event, text
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel
 
 import stoflow.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from stoflow.db.engine import get_engine
@@ -141,6 +141,3 @@ def list_tenant_schemas(connection: Connection) -> list[str]:
     rows = connection.execute(text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^user_[0-9]+$'")).scalars()
     return sorted((check_schema_name(name) for name in rows), key=lambda name: int(name[5:]))
 
-
-def registered_tenant_ids(session: Session) -> list[int]:
-    return list(session.exec(select(Tenant.user_id).order_by(col(Tenant.user_id))))

@@ -12,6 +12,8 @@ from stoflow.components.auth_form import (
     form_error,
     labelled_input,
     post_form,
+    submit_button,
+    switch_link,
 )
 from stoflow.components.browser_auth import REGISTER_PATH
 from stoflow.components.shell import app_page
@@ -61,14 +63,7 @@ def register_form() -> rx.Component:
             ),
             # The account's language is the one the page is shown in (switch above the card).
             rx.el.input(type="hidden", name="language", value=LanguageState.lang),
-            rx.button(
-                t("auth.register.submit"),
-                type="submit",
-                size="3",
-                width="100%",
-                loading=RegisterState.submitting,
-                id="register-submit",
-            ),
+            submit_button("auth.register.submit", RegisterState, "register-submit"),
             spacing="4",
             width="100%",
         ),
@@ -86,9 +81,5 @@ def register_page() -> rx.Component:
         "auth.register.title",
         "auth.register.subtitle",
         register_form(),
-        rx.hstack(
-            rx.text(t("auth.register.have_account"), size="2", color=rx.color("gray", 11)),
-            rx.link(t("auth.register.sign_in"), href=routes.SIGN_IN, size="2", id="to-sign-in"),
-            spacing="1",
-        ),
+        switch_link("auth.register.have_account", "auth.register.sign_in", routes.SIGN_IN, "to-sign-in"),
     )

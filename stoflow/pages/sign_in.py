@@ -12,10 +12,11 @@ from stoflow.components.auth_form import (
     form_error,
     labelled_input,
     post_form,
+    submit_button,
+    switch_link,
 )
 from stoflow.components.browser_auth import SIGN_IN_PATH
 from stoflow.components.shell import app_page
-from stoflow.i18n import t
 from stoflow.pages import routes
 
 FORM_ID = "sign-in-form"
@@ -49,14 +50,7 @@ def sign_in_form() -> rx.Component:
                 auto_complete="current-password",
                 required=True,
             ),
-            rx.button(
-                t("auth.sign_in.submit"),
-                type="submit",
-                size="3",
-                width="100%",
-                loading=SignInState.submitting,
-                id="sign-in-submit",
-            ),
+            submit_button("auth.sign_in.submit", SignInState, "sign-in-submit"),
             spacing="4",
             width="100%",
         ),
@@ -74,9 +68,5 @@ def sign_in_page() -> rx.Component:
         "auth.sign_in.title",
         "auth.sign_in.subtitle",
         sign_in_form(),
-        rx.hstack(
-            rx.text(t("auth.sign_in.no_account"), size="2", color=rx.color("gray", 11)),
-            rx.link(t("auth.sign_in.create"), href=routes.REGISTER, size="2", id="to-register"),
-            spacing="1",
-        ),
+        switch_link("auth.sign_in.no_account", "auth.sign_in.create", routes.REGISTER, "to-register"),
     )

@@ -38,6 +38,9 @@ def test_tenant_tables_have_no_schema_and_public_ones_are_excluded() -> None:
         ("https://evil.example/", "/login"),
         ("//evil.example/", "/login"),
         ("/login", "/login"),
+        ("/register", "/login"),
+        ("/\\evil.example", "/login"),
+        ("/settings\x00", "/login"),
         (None, "/login"),
     ],
 )
