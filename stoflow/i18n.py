@@ -93,6 +93,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.admin": ("Administrator", "Administrateur"),
     "role.support": ("Support", "Support"),
     "role.user": ("Seller", "Vendeur"),
+    # --- audit log ---
+    "nav.audit": ("Audit log", "Journal d'audit"),
+    "audit.title": ("Audit log", "Journal d'audit"),
+    "audit.intro": (
+        "Sign-ins, account changes and every admin action, newest first.",
+        "Connexions, modifications de comptes et actions d'administration, les plus récentes d'abord.",
+    ),
+    "audit.when": ("When", "Date"),
+    "audit.action": ("Action", "Action"),
+    "audit.actor": ("By", "Par"),
+    "audit.target": ("Account", "Compte"),
+    "audit.ip": ("IP address", "Adresse IP"),
+    "audit.details": ("Details", "Détails"),
+    "audit.all_actions": ("All actions", "Toutes les actions"),
+    "audit.filter_email": ("Filter by e-mail", "Filtrer par e-mail"),
+    "audit.search": ("Search", "Rechercher"),
+    "audit.empty_title": ("No event matches", "Aucun événement ne correspond"),
+    "audit.empty": (
+        "Change or clear the filters to see more of the log.",
+        "Modifiez ou effacez les filtres pour voir plus d'événements.",
+    ),
+    "audit.page": ("Page", "Page"),
+    "audit.of": ("of", "sur"),
+    "audit.events": ("Events", "Événements"),
+    "audit.previous": ("Previous", "Précédent"),
+    "audit.next": ("Next", "Suivant"),
+    "action.account.registered": ("Account created", "Compte créé"),
+    "action.account.admin_created": ("Admin created", "Administrateur créé"),
+    "action.auth.sign_in": ("Signed in", "Connexion"),
+    "action.auth.sign_in_failed": ("Sign-in failed", "Échec de connexion"),
+    "action.auth.sign_out": ("Signed out", "Déconnexion"),
+    "action.account.language_changed": ("Language changed", "Langue modifiée"),
+    "permission_denied": (
+        "Your role does not allow this.",
+        "Votre rôle ne le permet pas.",
+    ),
     # --- admin ---
     "admin.title": ("Platform", "Plateforme"),
     "admin.intro": (
@@ -181,6 +217,7 @@ ERROR_CODES = (
     "invalid_request",
     "internal_error",
     "network_error",
+    "permission_denied",
 )
 
 

@@ -17,9 +17,9 @@ except ConfigError as error:  # a clear message, not a traceback
 logging.basicConfig(level=settings.stoflow_log_level, format="%(levelname)s [%(name)s] %(message)s")
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
-from stoflow import pages  # noqa: E402,F401  (registers every page)
 from stoflow.api import create_api  # noqa: E402
 from stoflow.components import browser_auth  # noqa: E402
+from stoflow.pages import admin, audit_log, dashboard, index, register, settings, sign_in  # noqa: E402,F401  (registers them)
 
 app = rx.App(
     api_transformer=create_api(),

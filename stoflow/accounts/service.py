@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from stoflow.accounts.passwords import hash_password, verify_password
+from stoflow.accounts.permissions import Permission, can
 from stoflow.accounts.schemas import FieldErrors, Registration, normalise_email, password_problem
+from stoflow.audit.service import AuditAction, RequestContext, record, record_own
 from stoflow.db.tenancy import provision_tenant
 from stoflow.models.base import utcnow
 from stoflow.models.public import LANGUAGES, Role, User, UserSession
@@ -51,6 +53,9 @@ class Identity:
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.admin, Role.support)
+
+    def can(self, permission: Permission) -> bool:
+        return can(self, permission)
 
 
 def token_hash(token: str) -> str:
@@ -185,13 +190,23 @@ def get_user(db: Session, user_id: int) -> User | None:
     return db.get(User, user_id)
 
 
-def set_language(db: Session, *, user_id: int, language: str) -> None:
+def set_language(db: Session, *, user_id: int, language: str, context: RequestContext | None = None) -> None:
     if language not in LANGUAGES:
         raise FieldErrors({"language": "language_invalid"})
     user = db.get(User, user_id)
-    if user is not None:
+    if user is not None and user.language != language:
+        before = user.language
         user.language = language
         db.add(user)
+        record_own(
+            db,
+            AuditAction.language_changed,
+            user_id=user.id,
+            email=user.email,
+            context=context,
+            before={"language": before},
+            after={"language": language},
+        )
 
 
 def ensure_admin(db: Session, *, email: str, password: str | None) -> tuple[User, str | None]:
@@ -211,4 +226,6 @@ def ensure_admin(db: Session, *, email: str, password: str | None) -> tuple[User
     if problem:
         raise FieldErrors({"STOFLOW_ADMIN_PASSWORD": problem})
     registration = Registration(email=normalised, password=password, display_name="Admin", language="en")
-    return _create_user(db, registration, role=Role.admin, verified=True), generated
+    admin = _create_user(db, registration, role=Role.admin, verified=True)
+    record(db, AuditAction.admin_created, target_id=admin.id, target_email=admin.email)
+    return admin, generated

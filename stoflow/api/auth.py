@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from stoflow.accounts import service as accounts
-from stoflow.accounts.schemas import FieldErrors
+from stoflow.accounts.schemas import FieldErrors, normalise_email
+from stoflow.audit.service import AuditAction, RequestContext, record, record_own
 from stoflow.config import get_settings
 from stoflow.db.engine import db_session
 from stoflow.models import User
@@ -51,8 +52,17 @@ def _refused_origin() -> JSONResponse:
     return JSONResponse({"error": "origin_not_allowed"}, status_code=403)
 
 
-def _client(request: Request) -> tuple[str | None, str | None]:
-    return (request.client.host if request.client else None), request.headers.get("user-agent")
+def _client(request: Request) -> RequestContext:
+    return RequestContext(
+        ip=request.client.host if request.client else None, user_agent=request.headers.get("user-agent")
+    )
+
+
+def _attempted_email(raw: str) -> str | None:
+    try:
+        return normalise_email(raw)
+    except FieldErrors:
+        return None
 
 
 LANGUAGE_COOKIE = "stoflow_lang"  # not a secret: the interface language, readable by the page
@@ -79,15 +89,22 @@ def register(body: RegisterBody, request: Request) -> Response:
     if not origin_allowed(request):
         return _refused_origin()
     settings = get_settings()
-    ip, agent = _client(request)
+    context = _client(request)
     try:
         with db_session() as db:
             user = accounts.register(
                 db, email=body.email, password=body.password, display_name=body.display_name, language=body.language
             )
             token, _ = accounts.open_session(
-                db, user=user, ttl=timedelta(hours=settings.session_ttl_hours), ip=ip, user_agent=agent
+                db,
+                user=user,
+                ttl=timedelta(hours=settings.session_ttl_hours),
+                ip=context.ip,
+                user_agent=context.user_agent,
             )
+            after = {"language": user.language}
+            record_own(db, AuditAction.registered, user_id=user.id, email=user.email, context=context, after=after)
+            record_own(db, AuditAction.signed_in, user_id=user.id, email=user.email, context=context)
     except FieldErrors as error:
         return JSONResponse({"error": "invalid_fields", "errors": error.errors}, status_code=422)
     return _sign_in_response(user, token, 201)
@@ -98,14 +115,27 @@ def login(body: SignInBody, request: Request) -> Response:
     if not origin_allowed(request):
         return _refused_origin()
     settings = get_settings()
-    ip, agent = _client(request)
+    context = _client(request)
     try:
         with db_session() as db:
             user = accounts.authenticate(db, email=body.email, password=body.password)
             token, _ = accounts.open_session(
-                db, user=user, ttl=timedelta(hours=settings.session_ttl_hours), ip=ip, user_agent=agent
+                db,
+                user=user,
+                ttl=timedelta(hours=settings.session_ttl_hours),
+                ip=context.ip,
+                user_agent=context.user_agent,
             )
+            record_own(db, AuditAction.signed_in, user_id=user.id, email=user.email, context=context)
     except accounts.SignInRefused as refused:
+        with db_session() as db:  # the attempt's own transaction was rolled back: log apart
+            record(
+                db,
+                AuditAction.sign_in_failed,
+                target_email=_attempted_email(body.email),
+                context=context,
+                after={"reason": refused.code},
+            )
         return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=401)
     return _sign_in_response(user, token, 200)
 
@@ -114,8 +144,14 @@ def login(body: SignInBody, request: Request) -> Response:
 def logout(request: Request) -> Response:
     if not origin_allowed(request):
         return _refused_origin()
+    token = request.cookies.get(SESSION_COOKIE)
     with db_session() as db:
-        accounts.close_session(db, request.cookies.get(SESSION_COOKIE))
+        identity = accounts.resolve_session(db, token)
+        accounts.close_session(db, token)
+        if identity is not None:
+            record_own(
+                db, AuditAction.signed_out, user_id=identity.user_id, email=identity.email, context=_client(request)
+            )
     response = JSONResponse({"ok": True})
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=get_settings().is_production)
     return response

@@ -19,4 +19,5 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(routes.DASHBOARD, "layout-dashboard", "nav.dashboard"),
     NavEntry(routes.SETTINGS, "settings", "nav.settings"),
     NavEntry(routes.ADMIN, "shield-check", "nav.admin", staff_only=True),
+    NavEntry(routes.AUDIT_LOG, "scroll-text", "nav.audit", staff_only=True),
 )

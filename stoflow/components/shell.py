@@ -61,7 +61,7 @@ def _nav_link(entry: NavEntry, id_prefix: str) -> rx.Component:
         _hover={"bg": rx.cond(active, rx.color("accent", 4), rx.color("gray", 3))},
         aria_current=rx.cond(active, "page", "false"),
         class_name="nav-link",
-        id=f"{id_prefix}-{entry.route.strip('/')}",
+        id=f"{id_prefix}-{entry.route.strip('/').replace('/', '-')}",
     )
     return rx.cond(SessionState.is_staff, link) if entry.staff_only else link
 

@@ -140,4 +140,3 @@ def list_tenant_schemas(connection: Connection) -> list[str]:
     """Every seller schema that exists in the database, in id order."""
     rows = connection.execute(text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^user_[0-9]+$'")).scalars()
     return sorted((check_schema_name(name) for name in rows), key=lambda name: int(name[5:]))
-

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from stoflow.models.base import PUBLIC_SCHEMA, timestamp
@@ -79,3 +81,22 @@ class Tenant(SQLModel, table=True):
     )
     schema_name: str = Field(sa_column=Column(String(63), nullable=False, unique=True))
     created_at: datetime = timestamp()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to whom, from where. Kept when users are deleted (no foreign keys)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = {"schema": PUBLIC_SCHEMA}
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = timestamp(index=True)
+    action: str = Field(max_length=64, index=True)
+    actor_user_id: int | None = Field(default=None, index=True)
+    actor_email: str | None = Field(default=None, max_length=320)
+    target_user_id: int | None = Field(default=None, index=True)
+    target_email: str | None = Field(default=None, max_length=320)
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=512)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB, nullable=True))

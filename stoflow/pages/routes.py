@@ -10,6 +10,7 @@ REGISTER = "/register"
 DASHBOARD = "/dashboard"
 SETTINGS = "/settings"
 ADMIN = "/admin"
+AUDIT_LOG = "/admin/audit"
 
 
 def is_local_path(path: str) -> bool:

@@ -16,6 +16,7 @@ import reflex as rx
 from stoflow.accounts import service as accounts
 from stoflow.accounts.service import Identity
 from stoflow.api.auth import SESSION_COOKIE
+from stoflow.audit.service import RequestContext
 from stoflow.db.engine import db_session
 from stoflow.pages import routes
 
@@ -57,8 +58,9 @@ class SessionState(rx.State):
     def _save_language(self, language: str) -> None:
         identity = self._identity()
         if identity is not None:
+            context = RequestContext(ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
             with db_session() as db:
-                accounts.set_language(db, user_id=identity.user_id, language=language)
+                accounts.set_language(db, user_id=identity.user_id, language=language, context=context)
 
     @rx.var
     def is_admin(self) -> bool:

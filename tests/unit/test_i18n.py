@@ -9,7 +9,8 @@ import pytest
 from stoflow.config import PROJECT_ROOT
 from stoflow.i18n import ERROR_CODES, MESSAGES, tr
 
-SOURCES = sorted((PROJECT_ROOT / "stoflow").rglob("*.py"))
+# Audit action values ("auth.sign_in") look like keys but are data: their labels are "action.<value>".
+SOURCES = sorted(path for path in (PROJECT_ROOT / "stoflow").rglob("*.py") if path.parent.name != "audit")
 # t("key") and tr(language, "key")
 KEY_USE = re.compile(r"""\b(?:t|tr\([^,()]+,)\(?\s*["']([a-z_]+(?:\.[a-z_]+)+|[a-z_]+)["']""")
 # keys handed to helpers that call t() themselves: page_title("settings.title"), NavEntry(..., "nav.admin")
@@ -43,7 +44,7 @@ def test_every_text_has_english_and_french() -> None:
 def test_texts_that_differ_between_languages_are_translated() -> None:
     """A French text equal to the English one is allowed only for words both languages share."""
     same = {key for key, (english, french) in MESSAGES.items() if english == french}
-    shared_words = {"Menu", "E-mail", "Session", "Support", "Services", "Redis"}
+    shared_words = {"Menu", "E-mail", "Session", "Support", "Services", "Redis", "Page", "Action"}
     assert {MESSAGES[key][0] for key in same} <= shared_words, sorted(same)
 
 
@@ -90,3 +91,9 @@ def test_every_error_code_the_api_and_the_page_script_emit_is_translated() -> No
 )
 def test_server_side_translation(language: str, expected: str) -> None:
     assert tr(language, "invalid_credentials") == expected
+
+
+def test_every_audit_action_has_a_label() -> None:
+    from stoflow.audit.service import AuditAction
+
+    assert all(f"action.{action.value}" in MESSAGES for action in AuditAction)

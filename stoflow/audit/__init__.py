@@ -1,0 +1,1 @@
+"""The audit log: every security-relevant event and every admin action."""
