@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     stoflow_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     session_ttl_hours: int = Field(default=24 * 14, ge=1, le=24 * 90)
     encryption_key: SecretStr | None = None
+    # Rate limits ("N/period", the `limits` notation), shared by every process through Redis.
+    rate_limit_sign_in_ip: str = "20/minute"
+    rate_limit_sign_in_email: str = "10/15 minutes"
+    rate_limit_register_ip: str = "10/hour"
 
     # --- Infrastructure -------------------------------------------------------
     database_url: str | None = None
@@ -89,6 +93,17 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must be an absolute http(s) URL, e.g. https://app.example.com")
         return value.rstrip("/")
+
+    @field_validator("rate_limit_sign_in_ip", "rate_limit_sign_in_email", "rate_limit_register_ip")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError('must read like "20/minute" or "10/15 minutes"') from None
+        return value
 
     @field_validator("database_url")
     @classmethod

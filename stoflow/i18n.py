@@ -124,6 +124,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.auth.sign_in": ("Signed in", "Connexion"),
     "action.auth.sign_in_failed": ("Sign-in failed", "Échec de connexion"),
     "action.auth.sign_out": ("Signed out", "Déconnexion"),
+    "action.auth.locked_out": ("Account locked", "Compte verrouillé"),
     "action.account.language_changed": ("Language changed", "Langue modifiée"),
     "permission_denied": (
         "Your role does not allow this.",
@@ -179,6 +180,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This account is deactivated. Contact support.",
         "Ce compte est désactivé. Contactez le support.",
     ),
+    "account_locked": (
+        "Too many failed attempts: this account is locked for 30 minutes.",
+        "Trop d'échecs : ce compte est verrouillé pendant 30 minutes.",
+    ),
+    "rate_limited": (
+        "Too many attempts. Wait a few minutes, then try again.",
+        "Trop de tentatives. Patientez quelques minutes puis réessayez.",
+    ),
     "origin_not_allowed": (
         "This request did not come from StoFlow.",
         "Cette requête ne provient pas de StoFlow.",
@@ -213,6 +222,8 @@ ERROR_CODES = (
     "language_invalid",
     "invalid_credentials",
     "account_inactive",
+    "account_locked",
+    "rate_limited",
     "origin_not_allowed",
     "invalid_request",
     "internal_error",

@@ -24,6 +24,8 @@ from stoflow.models.base import utcnow
 from stoflow.models.public import LANGUAGES, Role, User, UserSession
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT = timedelta(minutes=30)
 PURGE_REVOKED_AFTER = timedelta(days=30)
 
 
@@ -93,17 +95,60 @@ def register(db: Session, *, email: str, password: str, display_name: str = "", 
     return _create_user(db, registration, role=Role.user, verified=False)
 
 
-def authenticate(db: Session, *, email: str, password: str) -> User:
-    """The user with this e-mail and password; SignInRefused otherwise (same cost either way)."""
+def _refusal(
+    db: Session, code: str, *, email: str | None, user: User | None, context: RequestContext | None
+) -> SignInRefused:
+    """Log a refused sign-in and keep it (and any lockout) even though the caller rolls back."""
+    record(
+        db,
+        AuditAction.sign_in_failed,
+        target_id=user.id if user else None,
+        target_email=email,
+        context=context,
+        after={"reason": code},
+    )
+    db.commit()
+    return SignInRefused(code)
+
+
+def authenticate(db: Session, *, email: str, password: str, context: RequestContext | None = None) -> User:
+    """The user with this e-mail and password; SignInRefused otherwise (same cost either way).
+
+    MAX_FAILED_SIGN_INS wrong passwords in a row lock the account for LOCKOUT (right
+    password or not). Refusals are audited and committed here, before raising.
+    """
     try:
-        normalised = normalise_email(email)
+        normalised: str | None = normalise_email(email)
     except FieldErrors:
-        normalised = ""
+        normalised = None
     user = db.exec(select(User).where(User.email == normalised)).first() if normalised else None
-    if not verify_password(password or "", user.password_hash if user else None) or user is None:
-        raise SignInRefused()
+    password_ok = verify_password(password or "", user.password_hash if user else None)
+    if user is None:
+        raise _refusal(db, "invalid_credentials", email=normalised, user=None, context=context)
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        raise _refusal(db, "account_locked", email=user.email, user=user, context=context)
+    if not password_ok:
+        user.failed_sign_ins += 1
+        locking = user.failed_sign_ins >= MAX_FAILED_SIGN_INS
+        if locking:
+            user.failed_sign_ins, user.locked_until = 0, now + LOCKOUT
+            record(
+                db,
+                AuditAction.locked_out,
+                target_id=user.id,
+                target_email=user.email,
+                context=context,
+                after={"locked_until": user.locked_until.isoformat()},
+            )
+        db.add(user)
+        raise _refusal(
+            db, "account_locked" if locking else "invalid_credentials", email=user.email, user=user, context=context
+        )
     if not user.is_active:
-        raise SignInRefused("account_inactive")
+        raise _refusal(db, "account_inactive", email=user.email, user=user, context=context)
+    user.failed_sign_ins, user.locked_until = 0, None
+    db.add(user)
     return user
 
 

@@ -14,11 +14,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from stoflow.accounts import service as accounts
-from stoflow.accounts.schemas import FieldErrors, normalise_email
-from stoflow.audit.service import AuditAction, RequestContext, record, record_own
+from stoflow.accounts.schemas import FieldErrors
+from stoflow.audit.service import AuditAction, RequestContext, record_own
 from stoflow.config import get_settings
 from stoflow.db.engine import db_session
 from stoflow.models import User
+from stoflow.security import rate_limits
+from stoflow.security.rate_limits import RateLimited, Rule
 
 router = APIRouter(prefix="/api/auth")
 
@@ -52,17 +54,18 @@ def _refused_origin() -> JSONResponse:
     return JSONResponse({"error": "origin_not_allowed"}, status_code=403)
 
 
+def _too_many(limited: RateLimited) -> JSONResponse:
+    return JSONResponse(
+        {"error": limited.code, "errors": {"form": limited.code}, "retry_after": limited.retry_after},
+        status_code=429,
+        headers={"Retry-After": str(limited.retry_after)},
+    )
+
+
 def _client(request: Request) -> RequestContext:
     return RequestContext(
         ip=request.client.host if request.client else None, user_agent=request.headers.get("user-agent")
     )
-
-
-def _attempted_email(raw: str) -> str | None:
-    try:
-        return normalise_email(raw)
-    except FieldErrors:
-        return None
 
 
 LANGUAGE_COOKIE = "stoflow_lang"  # not a secret: the interface language, readable by the page
@@ -91,6 +94,10 @@ def register(body: RegisterBody, request: Request) -> Response:
     settings = get_settings()
     context = _client(request)
     try:
+        rate_limits.hit(Rule.register_ip, context.ip or "unknown")
+    except RateLimited as limited:
+        return _too_many(limited)
+    try:
         with db_session() as db:
             user = accounts.register(
                 db, email=body.email, password=body.password, display_name=body.display_name, language=body.language
@@ -117,8 +124,13 @@ def login(body: SignInBody, request: Request) -> Response:
     settings = get_settings()
     context = _client(request)
     try:
+        rate_limits.hit(Rule.sign_in_ip, context.ip or "unknown")
+        rate_limits.hit(Rule.sign_in_email, body.email.strip().lower()[:320])
+    except RateLimited as limited:
+        return _too_many(limited)
+    try:
         with db_session() as db:
-            user = accounts.authenticate(db, email=body.email, password=body.password)
+            user = accounts.authenticate(db, email=body.email, password=body.password, context=context)
             token, _ = accounts.open_session(
                 db,
                 user=user,
@@ -128,14 +140,6 @@ def login(body: SignInBody, request: Request) -> Response:
             )
             record_own(db, AuditAction.signed_in, user_id=user.id, email=user.email, context=context)
     except accounts.SignInRefused as refused:
-        with db_session() as db:  # the attempt's own transaction was rolled back: log apart
-            record(
-                db,
-                AuditAction.sign_in_failed,
-                target_email=_attempted_email(body.email),
-                context=context,
-                after={"reason": refused.code},
-            )
         return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=401)
     return _sign_in_response(user, token, 200)
 

@@ -21,6 +21,7 @@ class AuditAction(StrEnum):
     admin_created = "account.admin_created"
     signed_in = "auth.sign_in"
     sign_in_failed = "auth.sign_in_failed"
+    locked_out = "auth.locked_out"
     signed_out = "auth.sign_out"
     language_changed = "account.language_changed"
 

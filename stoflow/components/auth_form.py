@@ -113,7 +113,18 @@ def error_of(state: type[AuthFormState], field: str) -> Any:
 
 
 def submit_button(label_key: str, state: type[AuthFormState], button_id: str) -> rx.Component:
-    return rx.button(t(label_key), type="submit", size="3", width="100%", loading=state.submitting, id=button_id)
+    """Disabled until the page is live: before that, the browser itself would submit the
+    form (a plain GET putting the password in the URL); with the default button disabled,
+    neither a click nor Enter submits anything."""
+    return rx.button(
+        t(label_key),
+        type="submit",
+        size="3",
+        width="100%",
+        loading=state.submitting,
+        disabled=~rx.State.is_hydrated,
+        id=button_id,
+    )
 
 
 def switch_link(text_key: str, link_key: str, href: str, link_id: str) -> rx.Component:

@@ -40,6 +40,8 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.user.value, max_length=16)
     language: str = Field(default="en", max_length=2)
     is_active: bool = Field(default=True)
+    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = timestamp(nullable=True)
     email_verified_at: datetime | None = timestamp(nullable=True)
     created_at: datetime = timestamp()
     last_login_at: datetime | None = timestamp(nullable=True)

@@ -70,6 +70,7 @@ def register_form() -> rx.Component:
         id=FORM_ID,
         on_submit=post_form(FORM_ID, REGISTER_PATH, RegisterState),
         reset_on_submit=False,
+        method="post",  # should the browser ever submit it natively: never a GET with the password
         no_validate=True,  # the server checks every field and answers in the user's language
         width="100%",
     )

@@ -57,6 +57,7 @@ def sign_in_form() -> rx.Component:
         id=FORM_ID,
         on_submit=post_form(FORM_ID, SIGN_IN_PATH, SignInState),
         reset_on_submit=False,
+        method="post",  # should the browser ever submit it natively: never a GET with the password
         no_validate=True,  # the server checks every field and answers in the user's language
         width="100%",
     )

@@ -37,6 +37,7 @@ def record_websocket(page: Page) -> list[str]:
 
 def register(page: Page, base: str, email: str, name: str = "", password: str = STRONG_PASSWORD) -> None:
     page.goto(f"{base}/register")
+    expect(page.locator("#register-submit")).to_be_enabled()  # enabled once the page is live
     page.fill("#email", email)
     if name:
         page.fill("#display_name", name)
@@ -46,6 +47,7 @@ def register(page: Page, base: str, email: str, name: str = "", password: str = 
 
 def sign_in(page: Page, base: str, email: str, password: str = STRONG_PASSWORD) -> None:
     page.goto(f"{base}/login")
+    expect(page.locator("#sign-in-submit")).to_be_enabled()  # enabled once the page is live
     page.fill("#email", email)
     page.fill("#password", password)
     page.press("#password", "Enter")  # the keyboard submits the form

@@ -1,0 +1,1 @@
+"""Abuse protection shared by every process: rate limits (Redis)."""
