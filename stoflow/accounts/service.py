@@ -49,10 +49,6 @@ class Identity:
     language: str
 
     @property
-    def is_admin(self) -> bool:
-        return self.role == Role.admin
-
-    @property
     def is_staff(self) -> bool:
         return self.role in (Role.admin, Role.support)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
+from stoflow.accounts.permissions import HasRole, Permission, require
 from stoflow.db.migrations import tenant_head
 from stoflow.db.tenancy import VERSION_TABLE, list_tenant_schemas
 from stoflow.models import Tenant, User
@@ -21,8 +22,9 @@ class PlatformOverview:
     tenant_head: str
 
 
-def platform_overview(db: Session) -> PlatformOverview:
+def platform_overview(db: Session, *, reader: HasRole | None) -> PlatformOverview:
     """Counts for the admin: users by role, seller schemas registered, present, migrated."""
+    require(reader, Permission.platform_read)
     by_role = dict(db.exec(select(User.role, func.count()).group_by(User.role)).all())
     registered = db.exec(select(func.count()).select_from(Tenant)).one()
     connection = db.connection()

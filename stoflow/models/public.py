@@ -46,10 +46,6 @@ class User(SQLModel, table=True):
     created_at: datetime = timestamp()
     last_login_at: datetime | None = timestamp(nullable=True)
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.admin, Role.support)
-
 
 class UserSession(SQLModel, table=True):
     """A signed-in browser. Only the SHA-256 of its cookie token is stored."""

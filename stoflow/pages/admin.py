@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import reflex as rx
 
+from stoflow.accounts.permissions import Permission
+from stoflow.accounts.service import Identity
 from stoflow.admin.service import PlatformOverview, platform_overview
 from stoflow.components.shell import app_page, page_title
 from stoflow.db.engine import db_session
@@ -22,9 +24,9 @@ log = logging.getLogger(__name__)
 SERVICES = ("database", "redis", "worker")
 
 
-def _overview() -> PlatformOverview:
+def _overview(reader: Identity) -> PlatformOverview:
     with db_session() as db:
-        return platform_overview(db)
+        return platform_overview(db, reader=reader)
 
 
 class AdminState(rx.State):
@@ -40,12 +42,14 @@ class AdminState(rx.State):
         async with self:
             session = await self.get_state(SessionState)
             identity = session._identity()  # checked here too: on_load guards only hide UI
-            if identity is None or not identity.is_staff:
+            if identity is None or not identity.can(Permission.platform_read):
                 return rx.redirect(routes.DASHBOARD if identity else routes.sign_in(next_path=routes.ADMIN))
             self.checking = True
             language = (await self.get_state(LanguageState)).lang
         # The slow part runs outside the state lock.
-        health, overview = await asyncio.gather(current_health(), asyncio.to_thread(_overview), return_exceptions=True)
+        health, overview = await asyncio.gather(
+            current_health(), asyncio.to_thread(_overview, identity), return_exceptions=True
+        )
         async with self:
             self.checking = False
             self.checked_at = datetime.now(UTC).strftime("%H:%M:%S UTC")

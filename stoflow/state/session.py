@@ -63,10 +63,6 @@ class SessionState(rx.State):
                 accounts.set_language(db, user_id=identity.user_id, language=language, context=context)
 
     @rx.var
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @rx.var
     def is_staff(self) -> bool:
         return self.role in ("admin", "support")
 
