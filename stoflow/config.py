@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     rate_limit_sign_in_ip: str = "20/minute"
     rate_limit_sign_in_email: str = "10/15 minutes"
     rate_limit_register_ip: str = "10/hour"
+    rate_limit_email_link_ip: str = "20/hour"  # password reset and verification resend
+    rate_limit_email_link_email: str = "5/hour"
+
+    # --- E-mail -----------------------------------------------------------------
+    # smtp://user:password@host:587 (STARTTLS), smtps://…:465 (TLS), or unset: the
+    # development outbox (messages stored, shown to admins, written to the log).
+    smtp_url: SecretStr | None = None
+    mail_from: str = "StoFlow <no-reply@stoflow.app>"
 
     # --- Infrastructure -------------------------------------------------------
     database_url: str | None = None

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from stoflow.texts import accounts as _accounts_texts
+from stoflow.texts import admin_users as _admin_users_texts
+from stoflow.texts import mail as _mail_texts
+
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 
@@ -204,6 +208,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def _merge(*modules: Any) -> None:
+    for module in modules:
+        for key, texts in module.MESSAGES.items():
+            if key in MESSAGES:
+                raise ValueError(f"message key {key!r} of {module.__name__} is already defined")
+            MESSAGES[key] = texts
+
+
+_merge(_accounts_texts, _admin_users_texts, _mail_texts)
+
+
 def tr(language: str, key: str) -> str:
     """The text of `key` in `language` (English when the language is unknown)."""
     english, french = MESSAGES[key]
@@ -229,6 +244,9 @@ ERROR_CODES = (
     "internal_error",
     "network_error",
     "permission_denied",
+    *_accounts_texts.ERROR_CODES,
+    *_admin_users_texts.ERROR_CODES,
+    *_mail_texts.ERROR_CODES,
 )
 
 

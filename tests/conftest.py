@@ -20,7 +20,13 @@ from stoflow.config import get_settings
 
 # Tests sign in and register far more often than a person would, all from one address:
 # relax the rate limits for the whole run (test_rate_limits sets tight ones itself).
-for _rule in ("RATE_LIMIT_SIGN_IN_IP", "RATE_LIMIT_SIGN_IN_EMAIL", "RATE_LIMIT_REGISTER_IP"):
+for _rule in (
+    "RATE_LIMIT_SIGN_IN_IP",
+    "RATE_LIMIT_SIGN_IN_EMAIL",
+    "RATE_LIMIT_REGISTER_IP",
+    "RATE_LIMIT_EMAIL_LINK_IP",
+    "RATE_LIMIT_EMAIL_LINK_EMAIL",
+):
     os.environ.setdefault(_rule, "10000/minute")
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -39,16 +39,23 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=120)
     role: str = Field(default=Role.user.value, max_length=16)
     language: str = Field(default="en", max_length=2)
+    country: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
     is_active: bool = Field(default=True)
     failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = timestamp(nullable=True)
     email_verified_at: datetime | None = timestamp(nullable=True)
     created_at: datetime = timestamp()
     last_login_at: datetime | None = timestamp(nullable=True)
+    password_changed_at: datetime | None = timestamp(nullable=True)
 
 
 class UserSession(SQLModel, table=True):
-    """A signed-in browser. Only the SHA-256 of its cookie token is stored."""
+    """A signed-in device: one refresh-token family.
+
+    `token_hash` is the SHA-256 of the family's current refresh token; the ones it
+    replaced are kept in `refresh_tokens_retired`, so a replayed one is recognised
+    and revokes the whole family.
+    """
 
     __tablename__ = "user_sessions"
     __table_args__ = {"schema": PUBLIC_SCHEMA}
@@ -66,6 +73,67 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = timestamp(nullable=True)
     ip: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=512)
+
+
+class RetiredRefreshToken(SQLModel, table=True):
+    """A refresh token already exchanged: presenting it again means it was stolen."""
+
+    __tablename__ = "refresh_tokens_retired"
+    __table_args__ = {"schema": PUBLIC_SCHEMA}
+
+    token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    session_id: uuid.UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey(f"{PUBLIC_SCHEMA}.user_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    retired_at: datetime = timestamp()
+
+
+class EmailTokenPurpose(StrEnum):
+    verify_email = "verify_email"
+    reset_password = "reset_password"
+
+
+class EmailToken(SQLModel, table=True):
+    """A single-use link sent by e-mail (verify the address, reset the password).
+
+    Only the SHA-256 of the token is stored; the link itself exists only in the message.
+    """
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('verify_email', 'reset_password')", name="ck_email_tokens_purpose"),
+        {"schema": PUBLIC_SCHEMA},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey(f"{PUBLIC_SCHEMA}.users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    purpose: str = Field(max_length=32)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = timestamp()
+    expires_at: datetime = timestamp()
+    used_at: datetime | None = timestamp(nullable=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail as the development outbox keeps it (no SMTP server configured)."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = {"schema": PUBLIC_SCHEMA}
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = timestamp(index=True)
+    to_address: str = Field(max_length=320, index=True)
+    subject: str = Field(max_length=300)
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str = Field(sa_column=Column(Text, nullable=False))
+    template: str = Field(max_length=64)
+    language: str = Field(max_length=2)
 
 
 class Tenant(SQLModel, table=True):

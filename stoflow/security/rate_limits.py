@@ -1,4 +1,4 @@
-"""Rate limits on sign-in and registration, counted in Redis so every process agrees.
+"""Rate limits on sign-in, registration and e-mailed links, counted in Redis so every process agrees.
 
 A moving window per rule and key (an IP address, a normalised e-mail). `hit` counts one
 attempt and says how long to wait when the limit is reached.
@@ -22,6 +22,8 @@ class Rule(StrEnum):
     sign_in_ip = "sign_in_ip"
     sign_in_email = "sign_in_email"
     register_ip = "register_ip"
+    email_link_ip = "email_link_ip"  # forgot password, resend verification
+    email_link_email = "email_link_email"
 
 
 class RateLimited(Exception):
