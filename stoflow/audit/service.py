@@ -24,6 +24,27 @@ class AuditAction(StrEnum):
     locked_out = "auth.locked_out"
     signed_out = "auth.sign_out"
     language_changed = "account.language_changed"
+    # account, by its owner
+    email_verified = "account.email_verified"
+    profile_changed = "account.profile_changed"
+    password_changed = "account.password_changed"
+    password_reset_requested = "account.password_reset_requested"
+    password_reset = "account.password_reset"
+    account_deleted = "account.deleted"
+    data_exported = "account.data_exported"
+    # sessions
+    session_revoked = "auth.session_revoked"
+    sessions_revoked_all = "auth.sessions_revoked_all"
+    refresh_reused = "auth.refresh_token_reused"
+    # staff actions on users
+    user_verified = "admin.user_verified"
+    user_locked = "admin.user_locked"
+    user_unlocked = "admin.user_unlocked"
+    role_changed = "admin.role_changed"
+    user_deactivated = "admin.user_deactivated"
+    user_reactivated = "admin.user_reactivated"
+    # refused
+    permission_denied = "security.permission_denied"
 
 
 @dataclass(frozen=True)

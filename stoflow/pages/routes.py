@@ -11,6 +11,12 @@ DASHBOARD = "/dashboard"
 SETTINGS = "/settings"
 ADMIN = "/admin"
 AUDIT_LOG = "/admin/audit"
+ADMIN_USERS = "/admin/users"
+OUTBOX = "/admin/outbox"
+VERIFY_EMAIL = "/verify-email"  # ?token=…
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"  # ?token=…
+ACCOUNT = "/account"  # profile, password, sessions, data, deletion
 
 
 def is_local_path(path: str) -> bool:
