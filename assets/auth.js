@@ -48,6 +48,56 @@
     window.location.assign(target);
   };
 
+  // One refresh at a time: a refresh token used twice would sign this device out.
+  let refreshing = null;
+  const refresh = (base) => {
+    if (!refreshing) {
+      refreshing = fetch(apiUrl(base, "/api/auth/refresh"), {method: "POST", credentials: "include"})
+        .then((response) => response.ok)
+        .catch(() => false)
+        .finally(() => {
+          refreshing = null;
+        });
+    }
+    return refreshing;
+  };
+
+  // fetch with the session cookies; an expired access token is refreshed once, then retried.
+  const authedFetch = async (base, path, options) => {
+    const send = () => fetch(apiUrl(base, path), {credentials: "include", ...options});
+    const response = await send();
+    if (response.status !== 401) return response;
+    let data = {};
+    try {
+      data = await response.clone().json();
+    } catch (error) {
+      return response;
+    }
+    if (data.error !== "token_expired" || !(await refresh(base))) return response;
+    return send();
+  };
+
+  // Download a file from an authenticated route (the GDPR export), keeping its file name.
+  const download = async (base, path) => {
+    try {
+      const response = await authedFetch(base, path, {method: "GET"});
+      if (!response.ok) return {ok: false, errors: {form: response.status === 401 ? "not_signed_in" : "internal_error"}};
+      const blob = await response.blob();
+      const header = response.headers.get("Content-Disposition") || "";
+      const match = /filename="([^"]+)"/.exec(header);
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = match ? match[1] : "stoflow-export.zip";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+      return {ok: true, errors: {}};
+    } catch (error) {
+      return {ok: false, errors: {form: "network_error"}};
+    }
+  };
+
   const errorCodes = (data) => {
     const errors = {};
     if (data && typeof data.errors === "object" && data.errors !== null) {
@@ -58,7 +108,9 @@
   };
 
   // Post the form `formId` as JSON to `path`; resolves to {ok, errors} for the state.
-  const submit = async (formId, base, path, fallbackNext) => {
+  // On success the page goes to `?next=` or `fallbackNext`; with `stay`, it stays (the
+  // state shows the outcome) and the form's password fields are emptied.
+  const submit = async (formId, base, path, fallbackNext, stay = false) => {
     if (busy.has(formId)) return {ok: false, pending: true, errors: {}};
     const form = document.getElementById(formId);
     if (!form) return {ok: false, errors: {form: "internal_error"}};
@@ -66,15 +118,19 @@
     const next = localTarget(new URLSearchParams(window.location.search).get("next"), fallbackNext);
     busy.add(formId);
     try {
-      const response = await fetch(apiUrl(base, path), {
+      const response = await authedFetch(base, path, {
         method: "POST",
-        credentials: "include",
         headers: {"Content-Type": "application/json"},
         body: JSON.stringify(body),
       });
       if (response.ok) {
-        navigate(next);
-        return {ok: true, errors: {}};
+        if (!stay) {
+          navigate(next);
+          return {ok: true, errors: {}};
+        }
+        busy.delete(formId);
+        form.querySelectorAll("input[type=password]").forEach((input) => (input.value = ""));
+        return {ok: true, stayed: true, errors: {}};
       }
       let data = {};
       try {
@@ -103,5 +159,63 @@
     return {ok: true};
   };
 
-  window.stoflowAuth = {submit, signOut};
+  // The strength meter of a new-password field: any <input data-strength-meter="ID">
+  // posts its value (debounced) to the strength route and sets data-score (0-4, or
+  // "refused") on the element ID; CSS shows the matching bar and label. The password goes
+  // to the server as the form itself would, never through a Reflex event.
+  const timers = new WeakMap();
+  const measure = async (input) => {
+    const meter = document.getElementById(input.dataset.strengthMeter);
+    if (!meter) return;
+    if (!input.value) {
+      meter.dataset.score = "";
+      return;
+    }
+    const form = input.form;
+    const field = (name) => (form && form.elements.namedItem(name) ? form.elements.namedItem(name).value : "");
+    try {
+      const response = await fetch(apiUrl(meter.dataset.api || "", "/api/auth/password-strength"), {
+        method: "POST",
+        credentials: "include",
+        headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({password: input.value, email: field("email") || meter.dataset.email || "", display_name: field("display_name")}),
+      });
+      if (!response.ok) return;
+      const data = await response.json();
+      meter.dataset.score = data.problem ? "refused" : String(data.score);
+    } catch (error) {
+      // offline: the meter stays as it was; the server checks on submit anyway
+    }
+  };
+  document.addEventListener("input", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.strengthMeter) return;
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(() => measure(input), 250));
+  });
+
+  // Post {email} from the input `inputId` to `path` (resend a link): codes only come back.
+  const postEmail = async (inputId, base, path) => {
+    const input = document.getElementById(inputId);
+    try {
+      const response = await fetch(apiUrl(base, path), {
+        method: "POST",
+        credentials: "include",
+        headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({email: input ? input.value : ""}),
+      });
+      if (response.ok) return {ok: true, errors: {}};
+      let data = {};
+      try {
+        data = await response.json();
+      } catch (error) {
+        // not JSON
+      }
+      return {ok: false, errors: errorCodes(data)};
+    } catch (error) {
+      return {ok: false, errors: {form: "network_error"}};
+    }
+  };
+
+  window.stoflowAuth = {submit, signOut, postEmail, download};
 })();

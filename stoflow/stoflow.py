@@ -19,10 +19,23 @@ logging.getLogger("alembic").setLevel(logging.WARNING)
 
 from stoflow.api import create_api  # noqa: E402
 from stoflow.components import browser_auth  # noqa: E402
-from stoflow.pages import admin, audit_log, dashboard, index, register, settings, sign_in  # noqa: E402,F401  (registers them)
+from stoflow.pages import (  # noqa: E402,F401  (registers them)
+    account,
+    admin,
+    admin_users,
+    audit_log,
+    dashboard,
+    email_links,
+    index,
+    outbox,
+    register,
+    settings,
+    sign_in,
+)
 
 app = rx.App(
     api_transformer=create_api(),
+    stylesheets=["/stoflow.css"],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         # Sign in, register and sign out post from the page (see assets/auth.js).

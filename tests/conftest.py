@@ -134,12 +134,21 @@ STRONG_PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def make_seller(database_url: str):  # type: ignore[no-untyped-def]
-    """Register a seller (with its schema) and return the user."""
+    """Register a seller (with its schema) and return the user; verified unless told otherwise."""
     from stoflow.accounts import service as accounts
     from stoflow.db.engine import db_session
+    from stoflow.models.base import utcnow
 
-    def make(email: str | None = None, password: str = STRONG_PASSWORD, **fields: str):  # type: ignore[no-untyped-def]
+    def make(  # type: ignore[no-untyped-def]
+        email: str | None = None, password: str = STRONG_PASSWORD, *, verified: bool = True, **fields: str
+    ):
+        fields.setdefault("country", "FR")
         with db_session() as session:
-            return accounts.register(session, email=email or unique_email(), password=password, **fields)
+            user = accounts.register(session, email=email or unique_email(), password=password, **fields)
+            if verified:
+                user.email_verified_at = utcnow()
+                session.add(user)
+                session.flush()
+            return user
 
     return make

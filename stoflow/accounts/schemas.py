@@ -5,12 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from stoflow.models.public import LANGUAGES
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128  # argon2 cost grows with length: cap it
 DISPLAY_NAME_MAX_LENGTH = 120
+MIN_STRENGTH = 2  # zxcvbn score (0-4) a password needs: 2 is "somewhat guessable", ~10^8 guesses
+
+# The 30,000 most common passwords of public breach corpora, as zxcvbn (a pinned
+# dependency) bundles them. Compared lower-cased.
+COMMON_PASSWORDS: frozenset[str] = frozenset(FREQUENCY_LISTS["passwords"])
+
+# ISO 3166-1 alpha-2 codes a seller may choose (the markets Vinted, eBay and Etsy serve them in).
+COUNTRIES = (
+    "AT", "BE", "CA", "CH", "CZ", "DE", "DK", "ES", "FI", "FR", "GB", "GR", "HU", "IE", "IT", "LT", "LU",
+    "NL", "PL", "PT", "RO", "SE", "SK", "US",
+)  # fmt: skip
 
 
 class FieldErrors(Exception):
@@ -32,15 +45,34 @@ def normalise_email(raw: str) -> str:
         raise FieldErrors({"email": "email_invalid"}) from None
 
 
-def password_problem(password: str, *, email: str = "") -> str | None:
+def password_strength(password: str, *, user_inputs: tuple[str, ...] = ()) -> int:
+    """zxcvbn's score of a password, 0 (guessed at once) to 4 (very strong)."""
+    if not password:
+        return 0
+    inputs: list[str] = []
+    for value in filter(None, user_inputs):
+        name = value.split("@")[0]
+        inputs += [value, name, name.replace(" ", ""), *name.replace(".", " ").split()]
+    return int(zxcvbn(password[:PASSWORD_MAX_LENGTH], user_inputs=inputs)["score"])
+
+
+def password_problem(password: str, *, email: str = "", display_name: str = "") -> str | None:
     """The error code of a password that may not be used, or None."""
     if len(password) < PASSWORD_MIN_LENGTH:
         return "password_too_short"
     if len(password) > PASSWORD_MAX_LENGTH:
         return "password_too_long"
+    if password.lower() in COMMON_PASSWORDS:
+        return "password_common"
     if len(set(password)) < 4 or (email and password.lower() == email.lower()):
         return "password_too_weak"
+    if password_strength(password, user_inputs=(email, display_name)) < MIN_STRENGTH:
+        return "password_too_weak"
     return None
+
+
+def country_problem(country: str) -> str | None:
+    return None if country in COUNTRIES else "country_invalid"
 
 
 @dataclass(frozen=True)
@@ -49,23 +81,29 @@ class Registration:
     password: str
     display_name: str
     language: str
+    country: str = ""
 
     @classmethod
-    def parse(cls, *, email: str, password: str, display_name: str = "", language: str = "en") -> Registration:
+    def parse(
+        cls, *, email: str, password: str, display_name: str = "", language: str = "en", country: str = ""
+    ) -> Registration:
         errors: dict[str, str] = {}
         normalised = ""
         try:
             normalised = normalise_email(email)
         except FieldErrors as error:
             errors.update(error.errors)
-        problem = password_problem(password or "", email=normalised)
+        display_name = (display_name or "").strip()
+        problem = password_problem(password or "", email=normalised, display_name=display_name)
         if problem:
             errors["password"] = problem
-        display_name = (display_name or "").strip()
         if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
             errors["display_name"] = "display_name_too_long"
         if language not in LANGUAGES:
             errors["language"] = "language_invalid"
+        country = (country or "").strip().upper()
+        if country_problem(country):
+            errors["country"] = "country_invalid"
         if errors:
             raise FieldErrors(errors)
         return cls(
@@ -73,4 +111,5 @@ class Registration:
             password=password,
             display_name=display_name or normalised.split("@")[0],
             language=language,
+            country=country,
         )

@@ -68,6 +68,7 @@ def _create_user(db: Session, registration: Registration, *, role: Role, verifie
         password_hash=hash_password(registration.password),
         display_name=registration.display_name,
         language=registration.language,
+        country=registration.country,
         role=role.value,
         email_verified_at=utcnow() if verified else None,
     )
@@ -81,13 +82,18 @@ def _create_user(db: Session, registration: Registration, *, role: Role, verifie
     return user
 
 
-def register(db: Session, *, email: str, password: str, display_name: str = "", language: str = "en") -> User:
+def register(
+    db: Session, *, email: str, password: str, country: str, display_name: str = "", language: str = "en"
+) -> User:
     """Create a seller account and its schema, in the caller's transaction.
 
-    Raises FieldErrors (and creates nothing) for a malformed or taken e-mail, a weak
-    password, or an unknown language.
+    Raises FieldErrors (and creates nothing) for a malformed or taken e-mail, a weak or
+    common password, or an unknown language or country. The address is unverified: the
+    seller cannot sign in before following the link of `accounts.self_service`.
     """
-    registration = Registration.parse(email=email, password=password, display_name=display_name, language=language)
+    registration = Registration.parse(
+        email=email, password=password, display_name=display_name, language=language, country=country
+    )
     return _create_user(db, registration, role=Role.user, verified=False)
 
 
@@ -143,6 +149,8 @@ def authenticate(db: Session, *, email: str, password: str, context: RequestCont
         )
     if not user.is_active:
         raise _refusal(db, "account_inactive", email=user.email, user=user, context=context)
+    if user.email_verified_at is None:  # told only to whoever knows the password
+        raise _refusal(db, "email_not_verified", email=user.email, user=user, context=context)
     user.failed_sign_ins, user.locked_until = 0, None
     db.add(user)
     return user

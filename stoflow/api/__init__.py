@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from stoflow.api import auth, health
+from stoflow.api import account, auth, health
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +17,7 @@ def create_api() -> FastAPI:
     api = FastAPI(title="StoFlow API", docs_url=None, redoc_url=None, openapi_url=None)
     api.include_router(health.router)
     api.include_router(auth.router)
+    api.include_router(account.router)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

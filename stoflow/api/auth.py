@@ -1,30 +1,36 @@
-"""/api/auth/*: the only place that sets or clears the session cookie.
+"""/api/auth/*: the only place that sets or clears the session cookies.
 
-The cookie is HttpOnly (page JavaScript never sees the token), SameSite=Lax and Secure
-in production. State-changing routes refuse requests whose Origin is not StoFlow's.
+Two cookies, both HttpOnly (page JavaScript never sees a token), SameSite=Lax and Secure
+in production: `stoflow_access` (a 15-minute JWT) and `stoflow_refresh` (the rotating
+refresh token of the device's family). State-changing routes refuse requests whose
+Origin is not StoFlow's.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from stoflow.accounts import notices, self_service
 from stoflow.accounts import service as accounts
-from stoflow.accounts.schemas import FieldErrors
+from stoflow.accounts.email_links import LinkRefused
+from stoflow.accounts.schemas import FieldErrors, password_problem, password_strength
+from stoflow.accounts.tokens import TokenError, TokenPair, open_family, revoke_family, rotate, session_of_refresh
+from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_from_access
 from stoflow.audit.service import AuditAction, RequestContext, record_own
 from stoflow.config import get_settings
 from stoflow.db.engine import db_session
 from stoflow.models import User
+from stoflow.models.base import utcnow
 from stoflow.security import rate_limits
 from stoflow.security.rate_limits import RateLimited, Rule
 
 router = APIRouter(prefix="/api/auth")
-
-SESSION_COOKIE = "stoflow_session"
 
 
 class RegisterBody(BaseModel):
@@ -32,6 +38,22 @@ class RegisterBody(BaseModel):
     password: str = Field(default="", max_length=1024)
     display_name: str = Field(default="", max_length=1024)
     language: str = Field(default="en", max_length=8)
+    country: str = Field(default="", max_length=8)
+
+
+class EmailBody(BaseModel):
+    email: str = Field(default="", max_length=320)
+
+
+class ResetBody(BaseModel):
+    token: str = Field(default="", max_length=256)
+    password: str = Field(default="", max_length=1024)
+
+
+class StrengthBody(BaseModel):
+    password: str = Field(default="", max_length=1024)
+    email: str = Field(default="", max_length=320)
+    display_name: str = Field(default="", max_length=1024)
 
 
 class SignInBody(BaseModel):
@@ -50,7 +72,7 @@ def origin_allowed(request: Request) -> bool:
     return f"{parts.scheme}://{parts.netloc}" in allowed
 
 
-def _refused_origin() -> JSONResponse:
+def refused_origin() -> JSONResponse:
     return JSONResponse({"error": "origin_not_allowed"}, status_code=403)
 
 
@@ -62,7 +84,11 @@ def _too_many(limited: RateLimited) -> JSONResponse:
     )
 
 
-def _client(request: Request) -> RequestContext:
+def field_errors(error: FieldErrors) -> JSONResponse:
+    return JSONResponse({"error": "invalid_fields", "errors": error.errors}, status_code=422)
+
+
+def client_context(request: Request) -> RequestContext:
     return RequestContext(
         ip=request.client.host if request.client else None, user_agent=request.headers.get("user-agent")
     )
@@ -71,28 +97,35 @@ def _client(request: Request) -> RequestContext:
 LANGUAGE_COOKIE = "stoflow_lang"  # not a secret: the interface language, readable by the page
 
 
-def _sign_in_response(user: User, token: str, status_code: int) -> JSONResponse:
+def set_session_cookies(response: Response, pair: TokenPair) -> None:
+    """Both cookies live as long as the family: an expired access token still names it."""
     settings = get_settings()
-    response = JSONResponse({"ok": True, "user_id": user.id}, status_code=status_code)
+    max_age = max(0, int((pair.refresh_expires_at - utcnow()).total_seconds()))
+    for name, value in ((ACCESS_COOKIE, pair.access), (REFRESH_COOKIE, pair.refresh)):
+        response.set_cookie(
+            name, value, max_age=max_age, httponly=True, secure=settings.is_production, samesite="lax", path="/"
+        )
+
+
+def clear_session_cookies(response: Response) -> None:
+    secure = get_settings().is_production
+    for name in (ACCESS_COOKIE, REFRESH_COOKIE):
+        response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=secure)
+
+
+def _sign_in_response(user: User, pair: TokenPair) -> JSONResponse:
+    response = JSONResponse({"ok": True, "user_id": user.id})
     response.set_cookie(LANGUAGE_COOKIE, user.language, max_age=365 * 24 * 3600, samesite="lax", path="/")
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=int(timedelta(hours=settings.session_ttl_hours).total_seconds()),
-        httponly=True,
-        secure=settings.is_production,
-        samesite="lax",
-        path="/",
-    )
+    set_session_cookies(response, pair)
     return response
 
 
 @router.post("/register")
-def register(body: RegisterBody, request: Request) -> Response:
+def register(body: RegisterBody, request: Request, background: BackgroundTasks) -> Response:
+    """Create the account and e-mail the verification link; signing in waits for it."""
     if not origin_allowed(request):
-        return _refused_origin()
-    settings = get_settings()
-    context = _client(request)
+        return refused_origin()
+    context = client_context(request)
     try:
         rate_limits.hit(Rule.register_ip, context.ip or "unknown")
     except RateLimited as limited:
@@ -100,29 +133,30 @@ def register(body: RegisterBody, request: Request) -> Response:
     try:
         with db_session() as db:
             user = accounts.register(
-                db, email=body.email, password=body.password, display_name=body.display_name, language=body.language
-            )
-            token, _ = accounts.open_session(
                 db,
-                user=user,
-                ttl=timedelta(hours=settings.session_ttl_hours),
-                ip=context.ip,
-                user_agent=context.user_agent,
+                email=body.email,
+                password=body.password,
+                display_name=body.display_name,
+                language=body.language,
+                country=body.country,
             )
-            after = {"language": user.language}
+            after = {"language": user.language, "country": user.country}
             record_own(db, AuditAction.registered, user_id=user.id, email=user.email, context=context, after=after)
-            record_own(db, AuditAction.signed_in, user_id=user.id, email=user.email, context=context)
+            link = self_service.start_verification(db, user)
     except FieldErrors as error:
-        return JSONResponse({"error": "invalid_fields", "errors": error.errors}, status_code=422)
-    return _sign_in_response(user, token, 201)
+        return field_errors(error)
+    background.add_task(notices.send_link, link)  # after the answer: same timing whatever the mail server does
+    response = JSONResponse({"ok": True, "verification_sent": True, "email": link.email}, status_code=201)
+    response.set_cookie(LANGUAGE_COOKIE, link.language, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response
 
 
 @router.post("/login")
 def login(body: SignInBody, request: Request) -> Response:
     if not origin_allowed(request):
-        return _refused_origin()
+        return refused_origin()
     settings = get_settings()
-    context = _client(request)
+    context = client_context(request)
     try:
         rate_limits.hit(Rule.sign_in_ip, context.ip or "unknown")
         rate_limits.hit(Rule.sign_in_email, body.email.strip().lower()[:320])
@@ -131,7 +165,7 @@ def login(body: SignInBody, request: Request) -> Response:
     try:
         with db_session() as db:
             user = accounts.authenticate(db, email=body.email, password=body.password, context=context)
-            token, _ = accounts.open_session(
+            pair = open_family(
                 db,
                 user=user,
                 ttl=timedelta(hours=settings.session_ttl_hours),
@@ -140,31 +174,137 @@ def login(body: SignInBody, request: Request) -> Response:
             )
             record_own(db, AuditAction.signed_in, user_id=user.id, email=user.email, context=context)
     except accounts.SignInRefused as refused:
-        return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=401)
-    return _sign_in_response(user, token, 200)
+        status = 403 if refused.code == "email_not_verified" else 401
+        return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=status)
+    return _sign_in_response(user, pair)
+
+
+def _limit_email_link(context: RequestContext, email: str) -> None:
+    rate_limits.hit(Rule.email_link_ip, context.ip or "unknown")
+    rate_limits.hit(Rule.email_link_email, email.strip().lower()[:320])
+
+
+_SAME_ANSWER = {"ok": True, "message": "if_account_exists"}
+
+
+@router.post("/resend-verification")
+def resend_verification(body: EmailBody, request: Request, background: BackgroundTasks) -> Response:
+    """A new verification link. Unknown, verified and unverified addresses get the same answer."""
+    if not origin_allowed(request):
+        return refused_origin()
+    try:
+        _limit_email_link(client_context(request), body.email)
+    except RateLimited as limited:
+        return _too_many(limited)
+    with db_session() as db:
+        link = self_service.resend_verification(db, body.email)
+    background.add_task(notices.send_link, link)
+    return JSONResponse(_SAME_ANSWER, status_code=202)
+
+
+@router.post("/forgot-password")
+def forgot_password(body: EmailBody, request: Request, background: BackgroundTasks) -> Response:
+    """E-mail a reset link. Known and unknown addresses get the same answer, in the same time."""
+    if not origin_allowed(request):
+        return refused_origin()
+    context = client_context(request)
+    try:
+        _limit_email_link(context, body.email)
+    except RateLimited as limited:
+        return _too_many(limited)
+    with db_session() as db:
+        link = self_service.request_password_reset(db, body.email, context=context)
+    background.add_task(notices.send_link, link)
+    return JSONResponse(_SAME_ANSWER, status_code=202)
+
+
+@router.post("/reset-password")
+def reset_password(body: ResetBody, request: Request) -> Response:
+    """Set a new password from an e-mailed link; every session of the account ends."""
+    if not origin_allowed(request):
+        return refused_origin()
+    context = client_context(request)
+    try:
+        rate_limits.hit(Rule.email_link_ip, context.ip or "unknown")
+    except RateLimited as limited:
+        return _too_many(limited)
+    try:
+        with db_session() as db:
+            user = self_service.reset_password(db, body.token, body.password, context=context)
+            email = user.email
+    except FieldErrors as error:
+        return field_errors(error)
+    except LinkRefused as refused:
+        return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=400)
+    return JSONResponse({"ok": True, "email": email})
+
+
+@router.post("/password-strength")
+def strength(body: StrengthBody, request: Request) -> Response:
+    """How strong a password is (0-4) and whether it would be refused: the meter of the forms.
+
+    The password is posted like the form itself (never through a websocket event) and is
+    neither stored nor logged.
+    """
+    if not origin_allowed(request):
+        return refused_origin()
+    inputs = (body.email, body.display_name)
+    return JSONResponse(
+        {
+            "score": password_strength(body.password, user_inputs=inputs),
+            "problem": password_problem(body.password, email=body.email, display_name=body.display_name),
+        }
+    )
+
+
+@router.post("/refresh")
+def refresh(request: Request) -> Response:
+    """Exchange the refresh token for a new pair. A token used twice signs the device out."""
+    if not origin_allowed(request):
+        return refused_origin()
+    token = request.cookies.get(REFRESH_COOKIE, "")
+    try:
+        with db_session() as db:
+            pair = rotate(db, token, context=client_context(request))
+    except TokenError as refused:
+        response = JSONResponse({"error": refused.code}, status_code=401)
+        clear_session_cookies(response)
+        return response
+    response = JSONResponse({"ok": True})
+    set_session_cookies(response, pair)
+    return response
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
+    """End this device's family (found from either cookie) and clear the cookies."""
     if not origin_allowed(request):
-        return _refused_origin()
-    token = request.cookies.get(SESSION_COOKIE)
+        return refused_origin()
     with db_session() as db:
-        identity = accounts.resolve_session(db, token)
-        accounts.close_session(db, token)
-        if identity is not None:
-            record_own(
-                db, AuditAction.signed_out, user_id=identity.user_id, email=identity.email, context=_client(request)
-            )
+        family = session_of_refresh(db, request.cookies.get(REFRESH_COOKIE, ""))
+        try:
+            identity = identity_from_access(db, request.cookies.get(ACCESS_COOKIE))
+        except TokenError:
+            identity = None
+        family_id = family.id if family else (uuid.UUID(identity.session_id) if identity else None)
+        if family_id is not None and revoke_family(db, family_id):
+            user = db.get(User, family.user_id if family else identity.user_id)  # type: ignore[union-attr]
+            if user is not None:
+                record_own(
+                    db, AuditAction.signed_out, user_id=user.id, email=user.email, context=client_context(request)
+                )
     response = JSONResponse({"ok": True})
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=get_settings().is_production)
+    clear_session_cookies(response)
     return response
 
 
 @router.get("/me")
 def me(request: Request) -> Response:
-    with db_session() as db:
-        identity = accounts.resolve_session(db, request.cookies.get(SESSION_COOKIE))
+    try:
+        with db_session() as db:
+            identity = identity_from_access(db, request.cookies.get(ACCESS_COOKIE))
+    except TokenError as expired:
+        return JSONResponse({"error": expired.code}, status_code=401)
     if identity is None:
         return JSONResponse({"error": "not_signed_in"}, status_code=401)
     return JSONResponse(

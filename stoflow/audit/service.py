@@ -89,7 +89,7 @@ def record_own(
     action: AuditAction,
     *,
     user_id: int | None,
-    email: str,
+    email: str | None,
     context: RequestContext | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,

@@ -12,9 +12,11 @@ from typing import Any
 
 import reflex as rx
 
-from stoflow.components.browser_auth import submit_form
+from stoflow.accounts.schemas import COUNTRIES
+from stoflow.components.browser_auth import api_base, submit_form
 from stoflow.components.shell import language_switch, logo
 from stoflow.i18n import ERROR_CODES, t, t_code
+from stoflow.pages import routes
 
 FORM_ERROR = "form"
 
@@ -23,6 +25,7 @@ class AuthFormState(rx.State, mixin=True):
     """A form posted by assets/auth.js: busy while posting, then the error codes."""
 
     submitting: bool = False
+    succeeded: bool = False  # a form that stays on the page after success (see post_form)
     errors: dict[str, str] = {}
 
     def _fields(self) -> tuple[str, ...]:
@@ -32,6 +35,7 @@ class AuthFormState(rx.State, mixin=True):
     @rx.event
     def start(self) -> None:
         self.submitting = True
+        self.succeeded = False
         self.errors = {}
 
     @rx.event
@@ -39,6 +43,9 @@ class AuthFormState(rx.State, mixin=True):
         """The outcome of the post: error codes only (never what was typed)."""
         if not isinstance(result, dict):
             result = {}
+        if result.get("ok") and result.get("stayed"):
+            self.submitting, self.succeeded, self.errors = False, True, {}
+            return
         if result.get("ok") or result.get("pending"):
             return  # navigating away, or an earlier post still running
         self.submitting = False
@@ -53,9 +60,50 @@ class AuthFormState(rx.State, mixin=True):
         self.errors = errors or {FORM_ERROR: "internal_error"}
 
 
-def post_form(form_id: str, path: str, state: type[AuthFormState]) -> list[Any]:
+def post_form(
+    form_id: str, path: str, state: type[AuthFormState], *, next_path: str = routes.DASHBOARD, stay: bool = False
+) -> list[Any]:
     """The `on_submit` chain of an auth form: mark it busy, post it from the page."""
-    return [state.start, submit_form(form_id, path, state.finish)]
+    return [state.start, submit_form(form_id, path, state.finish, next_path=next_path, stay=stay)]
+
+
+STRENGTH_LEVELS = ("refused", "0", "1", "2", "3", "4")
+
+
+def strength_meter(meter_id: str, *, email: Any = "") -> rx.Component:
+    """The bar and word under a new password; assets/auth.js sets its `data-score`."""
+    return rx.box(
+        rx.box(rx.box(class_name="strength-fill"), class_name="strength-track"),
+        *[
+            rx.text(t(f"auth.strength.{level}"), size="1", class_name=f"strength-label strength-{level}")
+            for level in STRENGTH_LEVELS
+        ],
+        id=meter_id,
+        class_name="strength-meter",
+        custom_attrs={"data-api": api_base(), "data-email": email, "aria-live": "polite"},
+        width="100%",
+    )
+
+
+def country_select(error: Any, *, value: Any = None) -> rx.Component:
+    """The country list (native select: posted with the form by assets/auth.js too)."""
+    return rx.vstack(
+        rx.el.label(rx.text(t("auth.country"), size="2", weight="medium"), html_for="country"),
+        rx.el.select(
+            rx.el.option(t("auth.country_choose"), value="", disabled=True),
+            *[rx.el.option(t(f"country.{code}"), value=code) for code in COUNTRIES],
+            id="country",
+            name="country",
+            class_name="native-select",
+            aria_invalid=rx.cond(error != "", "true", "false"),
+            aria_describedby="country-error",
+            default_value=value if value is not None else "",
+            **({"key": value} if value is not None else {}),
+        ),
+        field_error("country", error),
+        spacing="1",
+        width="100%",
+    )
 
 
 def field_error(name: str, message: Any) -> rx.Component:

@@ -18,6 +18,12 @@ SCRIPT = "auth.js"  # in assets/; loaded on every page by stoflow.stoflow
 SIGN_IN_PATH = "/api/auth/login"
 REGISTER_PATH = "/api/auth/register"
 SIGN_OUT_PATH = "/api/auth/logout"
+RESEND_PATH = "/api/auth/resend-verification"
+FORGOT_PATH = "/api/auth/forgot-password"
+RESET_PATH = "/api/auth/reset-password"
+CHANGE_PASSWORD_PATH = "/api/account/password"
+DELETE_ACCOUNT_PATH = "/api/account/delete"
+EXPORT_PATH = "/api/account/export"
 
 
 def api_base() -> str:
@@ -33,13 +39,28 @@ def api_base() -> str:
     return config.api_url.rstrip("/")
 
 
-def _call(function: str, *args: str) -> str:
+def _call(function: str, *args: str | bool) -> str:
     return f"window.stoflowAuth.{function}({', '.join(json.dumps(arg) for arg in args)})"
 
 
-def submit_form(form_id: str, path: str, callback: EventHandler) -> EventSpec:
-    """Post the form `form_id` to `path`; `callback` receives {ok, errors} (codes only)."""
-    return rx.call_script(_call("submit", form_id, api_base(), path, routes.DASHBOARD), callback=callback)
+def submit_form(
+    form_id: str, path: str, callback: EventHandler, *, next_path: str = routes.DASHBOARD, stay: bool = False
+) -> EventSpec:
+    """Post the form `form_id` to `path`; `callback` receives {ok, errors} (codes only).
+
+    On success the page loads `?next=` or `next_path`; with `stay` it stays and the
+    callback gets {ok: true, stayed: true}.
+    """
+    return rx.call_script(_call("submit", form_id, api_base(), path, next_path, stay), callback=callback)
+
+
+def post_email(input_id: str, path: str, callback: EventHandler) -> EventSpec:
+    """Post {email: <value of input_id>} to `path` (resend a link); `callback` gets {ok, errors}."""
+    return rx.call_script(_call("postEmail", input_id, api_base(), path), callback=callback)
+
+
+def export_url() -> str:
+    return f"{api_base()}{EXPORT_PATH}"
 
 
 def sign_out(callback: EventHandler) -> EventSpec:

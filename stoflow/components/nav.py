@@ -17,7 +17,10 @@ class NavEntry:
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(routes.DASHBOARD, "layout-dashboard", "nav.dashboard"),
+    NavEntry(routes.ACCOUNT, "circle-user-round", "nav.account"),
     NavEntry(routes.SETTINGS, "settings", "nav.settings"),
     NavEntry(routes.ADMIN, "shield-check", "nav.admin", staff_only=True),
+    NavEntry(routes.ADMIN_USERS, "users", "nav.users", staff_only=True),
     NavEntry(routes.AUDIT_LOG, "scroll-text", "nav.audit", staff_only=True),
+    NavEntry(routes.OUTBOX, "inbox", "nav.outbox", staff_only=True),
 )

@@ -8,10 +8,12 @@ from stoflow.components.auth_form import (
     FORM_ERROR,
     AuthFormState,
     auth_card,
+    country_select,
     error_of,
     form_error,
     labelled_input,
     post_form,
+    strength_meter,
     submit_button,
     switch_link,
 )
@@ -28,7 +30,19 @@ class RegisterState(AuthFormState, rx.State):
     """The registration form: busy flag and error codes (never what was typed)."""
 
     def _fields(self) -> tuple[str, ...]:
-        return ("email", "display_name", "password")
+        return ("email", "display_name", "password", "country")
+
+
+def check_inbox() -> rx.Component:
+    """After registering: the link is on its way; the account waits for it."""
+    return rx.vstack(
+        rx.callout(t("auth.register.check_inbox"), icon="mail-check", color_scheme="green", width="100%"),
+        rx.text(t("auth.register.check_inbox_help"), size="2", color=rx.color("gray", 11)),
+        rx.link(rx.button(t("auth.sign_in.submit"), size="3", width="100%"), href=routes.SIGN_IN, width="100%"),
+        id="register-done",
+        spacing="4",
+        width="100%",
+    )
 
 
 def register_form() -> rx.Component:
@@ -60,7 +74,10 @@ def register_form() -> rx.Component:
                 hint_key="auth.password_hint",
                 auto_complete="new-password",
                 required=True,
+                custom_attrs={"data-strength-meter": "register-strength"},
             ),
+            strength_meter("register-strength"),
+            country_select(error_of(RegisterState, "country")),
             # The account's language is the one the page is shown in (switch above the card).
             rx.el.input(type="hidden", name="language", value=LanguageState.lang),
             submit_button("auth.register.submit", RegisterState, "register-submit"),
@@ -68,7 +85,7 @@ def register_form() -> rx.Component:
             width="100%",
         ),
         id=FORM_ID,
-        on_submit=post_form(FORM_ID, REGISTER_PATH, RegisterState),
+        on_submit=post_form(FORM_ID, REGISTER_PATH, RegisterState, stay=True),
         reset_on_submit=False,
         method="post",  # should the browser ever submit it natively: never a GET with the password
         no_validate=True,  # the server checks every field and answers in the user's language
@@ -81,6 +98,6 @@ def register_page() -> rx.Component:
     return auth_card(
         "auth.register.title",
         "auth.register.subtitle",
-        register_form(),
+        rx.cond(RegisterState.succeeded, check_inbox(), register_form()),
         switch_link("auth.register.have_account", "auth.register.sign_in", routes.SIGN_IN, "to-sign-in"),
     )

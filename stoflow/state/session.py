@@ -1,9 +1,11 @@
 """The signed-in session, as the Reflex state sees it.
 
-The session token lives in an HttpOnly cookie set by /api/auth/*. Page JavaScript never
-sees it; the state reads it server-side from the websocket handshake headers and checks
-it against the database on every call to `_identity()`: a revoked or expired session is
-refused at the next event, not only at the next page load.
+The access and refresh tokens live in HttpOnly cookies set by /api/auth/*. Page
+JavaScript never sees them; the state reads them server-side from the websocket
+handshake headers and checks them against the database on every call to `_identity()`:
+a revoked or expired session is refused at the next event, not only at the next page
+load. When the handshake's access token expires, the state renews its own server-side
+(stoflow.accounts.web_session), so a long-open page keeps working unnoticed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import reflex as rx
 
 from stoflow.accounts import service as accounts
 from stoflow.accounts.service import Identity
-from stoflow.api.auth import SESSION_COOKIE
+from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_for_state
 from stoflow.audit.service import RequestContext
 from stoflow.db.engine import db_session
 from stoflow.pages import routes
@@ -30,8 +32,10 @@ class SessionState(rx.State):
     email: str = ""
     display_name: str = ""
     role: str = ""
+    # The access token this state renewed for itself: server-side only (a backend var).
+    _renewed_access: str = ""
 
-    def _session_token(self) -> str | None:
+    def _cookie(self, name: str) -> str | None:
         raw = self.router.headers.cookie
         if not raw:
             return None
@@ -39,15 +43,25 @@ class SessionState(rx.State):
             cookie = SimpleCookie(raw)
         except CookieError:
             return None
-        morsel = cookie.get(SESSION_COOKIE)
+        morsel = cookie.get(name)
         return morsel.value if morsel is not None else None
 
     def _identity(self) -> Identity | None:
         """The live identity of this browser, checked against the database now."""
         with db_session() as db:
-            identity = accounts.resolve_session(db, self._session_token())
+            found = identity_for_state(
+                db,
+                handshake_access=self._cookie(ACCESS_COOKIE),
+                handshake_refresh=self._cookie(REFRESH_COOKIE),
+                renewed_access=self._renewed_access or None,
+            )
+        identity = found.identity if found else None
+        self._renewed_access = found.access if found else ""
         self._show(identity)
         return identity
+
+    def _context(self) -> RequestContext:
+        return RequestContext(ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
 
     def _show(self, identity: Identity | None) -> None:
         self.signed_in = identity is not None
@@ -58,9 +72,8 @@ class SessionState(rx.State):
     def _save_language(self, language: str) -> None:
         identity = self._identity()
         if identity is not None:
-            context = RequestContext(ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
             with db_session() as db:
-                accounts.set_language(db, user_id=identity.user_id, language=language, context=context)
+                accounts.set_language(db, user_id=identity.user_id, language=language, context=self._context())
 
     @rx.var
     def is_staff(self) -> bool:

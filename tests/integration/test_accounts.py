@@ -47,7 +47,7 @@ def test_registering_creates_the_seller_and_its_schema(make_seller) -> None:  # 
 )
 def test_bad_registration_creates_nothing(database_url: str, fields: dict[str, str], field: str) -> None:
     before = _counts()
-    values = {"email": unique_email(), "password": STRONG_PASSWORD, **fields}
+    values = {"email": unique_email(), "password": STRONG_PASSWORD, "country": "FR", **fields}
     with pytest.raises(FieldErrors) as error, db_session() as db:
         accounts.register(db, **values)
     assert field in error.value.errors
@@ -67,7 +67,7 @@ def test_registering_a_taken_email_is_refused_and_creates_nothing(make_seller) -
 def test_a_failure_after_provisioning_rolls_the_schema_back(database_url: str) -> None:
     before = _counts()
     with pytest.raises(RuntimeError), db_session() as db:
-        user = accounts.register(db, email=unique_email(), password=STRONG_PASSWORD)
+        user = accounts.register(db, email=unique_email(), password=STRONG_PASSWORD, country="FR")
         assert schema_for(user.id) in list_tenant_schemas(db.connection())
         raise RuntimeError("crash before commit")
     assert _counts() == before

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from stoflow.accounts import self_service
 from stoflow.accounts import service as accounts
 from stoflow.accounts.permissions import PermissionDenied
 from stoflow.api import create_api
 from stoflow.audit.service import PAGE_SIZE, AuditAction, RequestContext, record, search
 from stoflow.db.engine import db_session
-from stoflow.models import AuditEvent, User
+from stoflow.models import AuditEvent, OutboxMessage, User
 from tests.conftest import STRONG_PASSWORD, unique_email
 
 
@@ -26,14 +29,20 @@ def _events(email: str) -> list[AuditEvent]:
         return list(db.exec(query.order_by(AuditEvent.id)))
 
 
-def test_register_sign_out_and_sign_in_are_logged_with_where_from(client: TestClient) -> None:
+def test_register_verify_sign_in_and_out_are_logged_with_where_from(client: TestClient) -> None:
     email = unique_email()
-    client.post("/api/auth/register", json={"email": email, "password": STRONG_PASSWORD})
+    client.post("/api/auth/register", json={"email": email, "password": STRONG_PASSWORD, "country": "FR"})
+    with db_session() as db:
+        body = db.exec(select(OutboxMessage.body_text).where(OutboxMessage.to_address == email)).one()
+        token = re.search(r"token=([\w-]+)", body).group(1)  # type: ignore[union-attr]
+        self_service.verify_email(db, token, context=RequestContext(ip="203.0.113.1", user_agent="pytest-browser"))
+    client.post("/api/auth/login", json={"email": email, "password": STRONG_PASSWORD})
     client.post("/api/auth/logout")
     client.post("/api/auth/login", json={"email": email, "password": STRONG_PASSWORD})
     events = _events(email)
     assert [event.action for event in events] == [
         "account.registered",
+        "account.email_verified",
         "auth.sign_in",
         "auth.sign_out",
         "auth.sign_in",
@@ -44,7 +53,7 @@ def test_register_sign_out_and_sign_in_are_logged_with_where_from(client: TestCl
 
 def test_failed_sign_ins_are_logged_even_for_unknown_accounts(client: TestClient) -> None:
     known, unknown = unique_email(), unique_email("nobody")
-    client.post("/api/auth/register", json={"email": known, "password": STRONG_PASSWORD})
+    client.post("/api/auth/register", json={"email": known, "password": STRONG_PASSWORD, "country": "FR"})
     client.post("/api/auth/login", json={"email": known.upper(), "password": "wrong password!!"})
     client.post("/api/auth/login", json={"email": unknown, "password": "wrong password!!"})
     failed_known = [e for e in _events(known) if e.action == "auth.sign_in_failed"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stoflow.accounts.passwords import hash_password, verify_password
-from stoflow.accounts.schemas import FieldErrors, Registration, normalise_email
+from stoflow.accounts.schemas import COMMON_PASSWORDS, FieldErrors, Registration, normalise_email, password_strength
 
 
 def test_email_is_normalised_to_lower_case() -> None:
@@ -31,26 +31,63 @@ def test_malformed_emails_are_refused(raw: str) -> None:
 )
 def test_weak_passwords_are_refused_with_a_reason(password: str, code: str) -> None:
     with pytest.raises(FieldErrors) as error:
-        Registration.parse(email="jane@example.com", password=password)
+        Registration.parse(email="jane@example.com", password=password, country="FR")
     assert error.value.errors == {"password": code}
 
 
 def test_password_equal_to_the_email_is_refused() -> None:
     with pytest.raises(FieldErrors) as error:
-        Registration.parse(email="jane.doe.shop@example.com", password="Jane.Doe.Shop@example.com")
+        Registration.parse(email="jane.doe.shop@example.com", password="Jane.Doe.Shop@example.com", country="FR")
     assert error.value.errors["password"] == "password_too_weak"
 
 
 def test_all_field_errors_are_reported_at_once() -> None:
     with pytest.raises(FieldErrors) as error:
-        Registration.parse(email="nope", password="short", language="de")
-    assert set(error.value.errors) == {"email", "password", "language"}
+        Registration.parse(email="nope", password="short", language="de", country="XX")
+    assert set(error.value.errors) == {"email", "password", "language", "country"}
 
 
 def test_display_name_defaults_to_the_email_name() -> None:
-    registration = Registration.parse(email="Vintage.Anna@example.com", password="a long enough passphrase")
+    registration = Registration.parse(
+        email="Vintage.Anna@example.com", password="a long enough passphrase", country="fr"
+    )
     assert registration.display_name == "vintage.anna"
     assert registration.language == "en"
+    assert registration.country == "FR"
+
+
+@pytest.mark.parametrize("password", ["passwordpassword", "qwertyuiop123", "iloveyou12345", "1234567890123"])
+def test_common_and_guessable_passwords_are_refused(password: str) -> None:
+    with pytest.raises(FieldErrors) as error:
+        Registration.parse(email="jane@example.com", password=password, country="FR")
+    assert error.value.errors["password"] in {"password_common", "password_too_weak"}
+
+
+def test_a_password_of_the_bundled_common_list_is_refused_as_common() -> None:
+    common = next(p for p in sorted(COMMON_PASSWORDS) if len(p) >= 12 and len(set(p)) >= 4)
+    with pytest.raises(FieldErrors) as error:
+        Registration.parse(email="jane@example.com", password=common.upper(), country="FR")
+    assert error.value.errors == {"password": "password_common"}
+
+
+def test_a_password_made_of_the_shop_name_is_weak() -> None:
+    with pytest.raises(FieldErrors) as error:
+        Registration.parse(
+            email="jane@example.com", password="VintageAnnaShop1", display_name="Vintage Anna Shop", country="FR"
+        )
+    assert error.value.errors == {"password": "password_too_weak"}
+
+
+def test_strength_grows_with_unpredictability() -> None:
+    assert password_strength("") == 0
+    assert password_strength("aaaaaaaaaaab") <= 1
+    assert password_strength("correct horse battery staple") == 4
+
+
+def test_unknown_country_is_refused() -> None:
+    with pytest.raises(FieldErrors) as error:
+        Registration.parse(email="jane@example.com", password="correct horse battery staple", country="Narnia")
+    assert error.value.errors == {"country": "country_invalid"}
 
 
 def test_passwords_are_hashed_with_argon2id_and_verified() -> None:
