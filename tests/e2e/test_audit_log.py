@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import unique_email
-from tests.e2e.test_shell import ON_DASHBOARD, Shoot, make_admin, register, sign_in
+from tests.e2e.test_shell import ON_DASHBOARD, Shoot, make_admin, register_and_sign_in, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -35,8 +35,7 @@ def test_admin_finds_a_failed_sign_in_in_the_audit_log(page: Page, app_server: s
 
 
 def test_a_seller_is_refused_the_audit_log(page: Page, app_server: str) -> None:
-    register(page, app_server, unique_email(), "Seller")
-    page.wait_for_url(ON_DASHBOARD)
+    register_and_sign_in(page, app_server, unique_email(), "Seller")
     expect(page.locator("#nav-admin-audit")).to_have_count(0)
     page.goto(f"{app_server}/admin/audit")
     page.wait_for_url(ON_DASHBOARD)

@@ -8,11 +8,11 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from stoflow.accounts import service as accounts
 from stoflow.db.engine import db_session
-from stoflow.models import User
+from stoflow.models import OutboxMessage, User
 from tests.conftest import STRONG_PASSWORD, unique_email
 from tests.e2e.conftest import PHONE
 
@@ -36,13 +36,39 @@ def record_websocket(page: Page) -> list[str]:
 
 
 def register(page: Page, base: str, email: str, name: str = "", password: str = STRONG_PASSWORD) -> None:
+    """Fill in and send the registration form (in the page's current language)."""
     page.goto(f"{base}/register")
     expect(page.locator("#register-submit")).to_be_enabled()  # enabled once the page is live
     page.fill("#email", email)
     if name:
         page.fill("#display_name", name)
     page.fill("#password", password)
+    page.select_option("#country", "FR")
     page.click("#register-submit")
+
+
+def link_sent_to(email: str, path: str) -> str:
+    """The newest link to `path` in the development outbox for `email`."""
+    with db_session() as db:
+        body = db.exec(
+            select(OutboxMessage.body_text)
+            .where(OutboxMessage.to_address == email)
+            .order_by(col(OutboxMessage.id).desc())
+        ).first()
+    assert body, f"no message to {email}"
+    match = re.search(rf"https?://\S+{re.escape(path)}\?token=[\w-]+", body)
+    assert match, body
+    return match.group(0)
+
+
+def register_and_sign_in(page: Page, base: str, email: str, name: str = "") -> None:
+    """Register, follow the e-mailed link, sign in: the dashboard is shown."""
+    register(page, base, email, name)
+    expect(page.locator("#register-done")).to_be_visible()
+    page.goto(link_sent_to(email, "/verify-email"))
+    expect(page.locator("#verify-ok")).to_be_visible()
+    sign_in(page, base, email)
+    page.wait_for_url(ON_DASHBOARD)
 
 
 def sign_in(page: Page, base: str, email: str, password: str = STRONG_PASSWORD) -> None:
@@ -80,17 +106,27 @@ def test_seller_then_admin_journey(page: Page, app_server: str, shoot: Shoot) ->
     shoot(page, "login-desktop")
 
     register(page, app_server, email, "Anna Vintage")
+    expect(page.locator("#register-done")).to_be_visible()
+    shoot(page, "register-done-desktop")
+    sign_in(page, app_server, email)  # not before the address is confirmed
+    expect(page.locator("#not-verified")).to_be_visible()
+    page.goto(link_sent_to(email, "/verify-email"))
+    expect(page.locator("#verify-ok")).to_be_visible()
+    page.click("#verified-sign-in")
+    page.wait_for_url(ON_SIGN_IN)
+    sign_in(page, app_server, email)
     page.wait_for_url(ON_DASHBOARD)
     expect(page.locator("#greeting-name")).to_have_text("Anna Vintage")
     expect(page.locator("#activity")).to_contain_text("Publishing and sync jobs will appear here")
     expect(page.locator("#nav-dashboard")).to_have_attribute("aria-current", "page")
     shoot(page, "dashboard-desktop")
 
-    # The session token is HttpOnly: the browser holds it, page JavaScript cannot read it.
+    # The tokens are HttpOnly: the browser holds them, page JavaScript cannot read them.
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
-    assert cookies["stoflow_session"]["httpOnly"] is True
-    assert cookies["stoflow_session"]["value"] not in page.evaluate("document.cookie")
-    assert "stoflow_session" not in page.evaluate("document.cookie")
+    for name in ("stoflow_access", "stoflow_refresh"):
+        assert cookies[name]["httpOnly"] is True
+        assert cookies[name]["value"] not in page.evaluate("document.cookie")
+        assert name not in page.evaluate("document.cookie")
 
     sign_out(page)
     page.goto(f"{app_server}/dashboard")  # signed out for real: the guard sends us back
@@ -144,6 +180,7 @@ def test_registering_a_taken_email_shows_a_french_error_and_creates_nothing(
     expect(page.locator("label[for=password]")).to_have_text("Mot de passe")
     page.fill("#email", seller.email.upper())
     page.fill("#password", STRONG_PASSWORD)
+    page.select_option("#country", "FR")
     page.click("#register-submit")
     expect(page.locator("#email-error")).to_have_text("Un compte existe déjà avec cette adresse e-mail.")
     expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
@@ -216,8 +253,7 @@ def test_phone_layout(page: Page, app_server: str, shoot: Shoot) -> None:
     page.goto(f"{app_server}/register")
     page.click("#language-switch >> text=FR")
     expect(page.locator("#register-submit")).to_have_text("Créer mon compte")
-    register(page, app_server, email, "Lucie Brocante")
-    page.wait_for_url(ON_DASHBOARD)
+    register_and_sign_in(page, app_server, email, "Lucie Brocante")
     expect(page.locator("#activity")).to_contain_text("Activité récente")
     expect(page.locator("#nav-dashboard")).to_be_hidden()  # the sidebar is folded away
     shoot(page, "dashboard-phone-fr")

@@ -1,0 +1,169 @@
+"""Signed in as seller B (and signed out), every /api route, called with seller A's ids in
+its path, query and body, shows nothing of A's, changes nothing of A's, never answers 5xx
+and never signs the browser in as A.
+
+The routes are read from the FastAPI app the Reflex app mounts, not listed here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from stoflow.api import create_api
+from stoflow.db.tenancy import tenant_session
+from stoflow.models import Job, JobStatus
+from tests.isolation import harness
+from tests.isolation.conftest import Sellers
+from tests.isolation.harness import CHANGE, ERROR, LEAK, Finding, RouteRef, RouteReport
+
+# "METHOD /path" -> ("table.column" that may change, why). Only side effects that any
+# stranger may cause by design belong here.
+EXPECTED_CHANGES: dict[str, tuple[frozenset[str], str]] = {
+    "POST /api/auth/login": (
+        frozenset({"public.users.failed_sign_ins", "public.users.locked_until"}),
+        "a wrong password for A's e-mail counts against A's account: the brute-force lock, by design",
+    ),
+}
+
+# "METHOD /path" -> (5xx statuses it may answer, why).
+EXPECTED_STATUSES: dict[str, tuple[frozenset[int], str]] = {
+    "GET /api/health": (frozenset({503}), "503 means degraded: no Celery worker runs during the tests"),
+}
+
+
+@pytest.fixture(scope="module")
+def api() -> FastAPI:
+    """The /api app as the Reflex app mounts it."""
+    apps = harness.api_apps(harness.load_app())
+    assert len(apps) == 1, f"expected one FastAPI app mounted by the Reflex app, found {len(apps)}"
+    return apps[0]
+
+
+@pytest.fixture(scope="module")
+def routes(api: FastAPI) -> list[RouteRef]:
+    return harness.api_routes(api)
+
+
+@pytest.fixture(scope="module")
+def sweep(api: FastAPI, routes: list[RouteRef], sellers: Sellers) -> dict[str, RouteReport]:
+    return {
+        ref.label: harness.check_route(
+            api,
+            ref,
+            victim=sellers.a,
+            intruder=sellers.b,
+            allowed_changes=EXPECTED_CHANGES.get(ref.label, (frozenset(), ""))[0],
+            allowed_statuses=EXPECTED_STATUSES.get(ref.label, (frozenset(), ""))[0],
+        )
+        for ref in routes
+    }
+
+
+def _report(findings: list[Finding]) -> str:
+    return "\n".join(str(finding) for finding in findings[:60]) + (
+        f"\n... and {len(findings) - 60} more" if len(findings) > 60 else ""
+    )
+
+
+def _findings(sweep: dict[str, RouteReport], *kinds: str) -> list[Finding]:
+    return [f for report in sweep.values() for f in report.findings if f.kind in kinds]
+
+
+# --- The sweep ------------------------------------------------------------------------
+
+
+def test_the_mounted_api_has_every_route_of_create_api(routes: list[RouteRef]) -> None:
+    mounted = {ref.label for ref in routes}
+    built = {ref.label for ref in harness.api_routes(create_api())}
+    assert mounted and mounted == built
+
+
+def test_every_route_is_reached(routes: list[RouteRef], sweep: dict[str, RouteReport]) -> None:
+    # Reached: the endpoint's own code ran at least once (not only the request validation).
+    unreached = [ref.label for ref in routes if not sweep[ref.label].ran]
+    assert not unreached, f"routes whose endpoint never ran with A's ids: {unreached}"
+
+
+def test_allow_lists_name_existing_routes(routes: list[RouteRef]) -> None:
+    stale = sorted((set(EXPECTED_CHANGES) | set(EXPECTED_STATUSES)) - {ref.label for ref in routes})
+    assert not stale, f"EXPECTED_CHANGES / EXPECTED_STATUSES list routes that no longer exist: {stale}"
+
+
+def test_no_route_shows_seller_a_data_to_seller_b(sweep: dict[str, RouteReport]) -> None:
+    leaks = _findings(sweep, LEAK, harness.SIGN_IN)
+    assert not leaks, "A's data reached another browser:\n" + _report(leaks)
+
+
+def test_no_route_changes_seller_a_data(sweep: dict[str, RouteReport]) -> None:
+    changed = _findings(sweep, CHANGE)
+    assert not changed, "A's data changed:\n" + _report(changed)
+
+
+def test_no_route_answers_5xx_to_seller_a_ids(sweep: dict[str, RouteReport]) -> None:
+    errors = _findings(sweep, ERROR)
+    assert not errors, "routes failed:\n" + _report(errors)
+
+
+# --- The harness checks itself --------------------------------------------------------
+
+
+SHOW = "GET /api/test-leaks/sellers/{seller_id}/jobs/{job_id}"
+CANCEL = "POST /api/test-leaks/jobs/cancel"
+
+
+def _leaky_api() -> FastAPI:
+    """StoFlow's API plus routes that forget the tenant (they trust the seller id sent)."""
+    api = create_api()
+
+    @api.get("/api/test-leaks/sellers/{seller_id}/jobs/{job_id}")
+    def show_job(seller_id: int, job_id: int) -> Any:
+        with tenant_session(seller_id) as tenant:
+            job = tenant.get(Job, job_id)
+            return {"message": job.message if job else None}
+
+    @api.post("/api/test-leaks/jobs/cancel")
+    def cancel_job(body: dict[str, int]) -> Any:
+        with tenant_session(body["seller_id"]) as tenant:
+            job = tenant.get(Job, body["job_id"])
+            if job is not None:
+                job.status = JobStatus.cancelled.value
+                tenant.add(job)
+        return JSONResponse({"ok": True})
+
+    return api
+
+
+def _leaky_route(api: FastAPI, label: str) -> RouteRef:
+    return next(ref for ref in harness.api_routes(api) if ref.label == label)
+
+
+def test_route_requests_put_seller_a_ids_in_path_and_body(sellers: Sellers) -> None:
+    api = _leaky_api()
+    job = sellers.a.rows["jobs"][-1]
+
+    shows = harness.route_requests(_leaky_route(api, SHOW), harness.probes_of(sellers.a))
+    cancels = harness.route_requests(_leaky_route(api, CANCEL), harness.probes_of(sellers.a))
+
+    assert f"/api/test-leaks/sellers/{sellers.a.user_id}/jobs/{job.id}" in {r.path for r in shows}
+    bodies = [r.body or {} for r in cancels]
+    assert any(body.get("seller_id") == sellers.a.user_id and body.get("job_id") == job.id for body in bodies)
+
+
+def test_checker_reports_a_route_that_shows_another_sellers_row(sellers: Sellers) -> None:
+    api = _leaky_api()
+    report = harness.check_route(api, _leaky_route(api, SHOW), victim=sellers.a, intruder=sellers.b)
+
+    leaks = [f for f in report.findings if f.kind == LEAK]
+    assert leaks, "the checker missed a route showing A's job"
+    assert {f.who for f in leaks} == {"as B", "signed out"}
+
+
+def test_checker_reports_a_route_that_changes_another_sellers_row(sellers: Sellers) -> None:
+    api = _leaky_api()
+    report = harness.check_route(api, _leaky_route(api, CANCEL), victim=sellers.a, intruder=sellers.b)
+
+    assert [f for f in report.findings if f.kind == CHANGE and "'cancelled'" in f.problem]
