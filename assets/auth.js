@@ -182,7 +182,9 @@
       });
       if (!response.ok) return;
       const data = await response.json();
-      meter.dataset.score = data.problem ? "refused" : String(data.score);
+      // Too short: the field's hint says so; the meter still shows how guessable it is.
+      const refused = data.problem === "password_common" || data.problem === "password_too_weak";
+      meter.dataset.score = refused ? "refused" : String(data.score);
     } catch (error) {
       // offline: the meter stays as it was; the server checks on submit anyway
     }

@@ -97,6 +97,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.admin": ("Administrator", "Administrateur"),
     "role.support": ("Support", "Support"),
     "role.user": ("Seller", "Vendeur"),
+    # --- paged tables ---
+    "pager.page": ("Page", "Page"),
+    "pager.of": ("of", "sur"),
+    "pager.previous": ("Previous", "Précédent"),
+    "pager.next": ("Next", "Suivant"),
     # --- audit log ---
     "nav.audit": ("Audit log", "Journal d'audit"),
     "audit.title": ("Audit log", "Journal d'audit"),
@@ -118,11 +123,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Change or clear the filters to see more of the log.",
         "Modifiez ou effacez les filtres pour voir plus d'événements.",
     ),
-    "audit.page": ("Page", "Page"),
-    "audit.of": ("of", "sur"),
     "audit.events": ("Events", "Événements"),
-    "audit.previous": ("Previous", "Précédent"),
-    "audit.next": ("Next", "Suivant"),
     "action.account.registered": ("Account created", "Compte créé"),
     "action.account.admin_created": ("Admin created", "Administrateur créé"),
     "action.auth.sign_in": ("Signed in", "Connexion"),

@@ -70,22 +70,26 @@ def issue(db: Session, user: User, purpose: EmailTokenPurpose, *, now: datetime 
     return token
 
 
-def consume(db: Session, token: str, purpose: EmailTokenPurpose, *, now: datetime | None = None) -> User:
-    """The user a link belongs to, marking the link used; LinkRefused otherwise."""
+def _usable(db: Session, token: str, purpose: EmailTokenPurpose, *, now: datetime, lock: bool) -> EmailToken:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise LinkRefused("link_invalid")
-    now = now or utcnow()
-    row = db.exec(
-        select(EmailToken)
-        .where(col(EmailToken.token_hash) == _hash(token), col(EmailToken.purpose) == purpose.value)
-        .with_for_update()
-    ).first()
+    query = select(EmailToken).where(
+        col(EmailToken.token_hash) == _hash(token), col(EmailToken.purpose) == purpose.value
+    )
+    row = db.exec(query.with_for_update() if lock else query).first()
     if row is None:
         raise LinkRefused("link_invalid")
     if row.used_at is not None:
         raise LinkRefused("link_used")
     if row.expires_at <= now:
         raise LinkRefused("link_expired")
+    return row
+
+
+def consume(db: Session, token: str, purpose: EmailTokenPurpose, *, now: datetime | None = None) -> User:
+    """The user a link belongs to, marking the link used; LinkRefused otherwise."""
+    now = now or utcnow()
+    row = _usable(db, token, purpose, now=now, lock=True)
     user = db.get(User, row.user_id)
     if user is None or not user.is_active:
         raise LinkRefused("link_invalid")
@@ -96,18 +100,7 @@ def consume(db: Session, token: str, purpose: EmailTokenPurpose, *, now: datetim
 
 def check(db: Session, token: str, purpose: EmailTokenPurpose, *, now: datetime | None = None) -> None:
     """Raise LinkRefused if the link could not be used, without using it (to show the form or not)."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise LinkRefused("link_invalid")
-    now = now or utcnow()
-    row = db.exec(
-        select(EmailToken).where(col(EmailToken.token_hash) == _hash(token), col(EmailToken.purpose) == purpose.value)
-    ).first()
-    if row is None:
-        raise LinkRefused("link_invalid")
-    if row.used_at is not None:
-        raise LinkRefused("link_used")
-    if row.expires_at <= now:
-        raise LinkRefused("link_expired")
+    _usable(db, token, purpose, now=now or utcnow(), lock=False)
 
 
 def url(purpose: EmailTokenPurpose, token: str) -> str:

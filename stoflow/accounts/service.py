@@ -55,6 +55,23 @@ class Identity:
     def can(self, permission: Permission) -> bool:
         return can(self, permission)
 
+    @classmethod
+    def of(cls, db: Session, family: UserSession, user: User) -> Identity:
+        """The identity of a live session; notes when it was last seen (to the minutes)."""
+        now = utcnow()
+        if now - family.last_seen_at > LAST_SEEN_RESOLUTION:
+            family.last_seen_at = now
+            db.add(family)
+        assert user.id is not None
+        return cls(
+            user_id=user.id,
+            session_id=str(family.id),
+            email=user.email,
+            display_name=user.display_name,
+            role=user.role,
+            language=user.language,
+        )
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -196,19 +213,8 @@ def resolve_session(db: Session, token: str | None) -> Identity | None:
     ).first()
     if row is None:
         return None
-    record, user = row
-    if now - record.last_seen_at > LAST_SEEN_RESOLUTION:
-        record.last_seen_at = now
-        db.add(record)
-    assert user.id is not None
-    return Identity(
-        user_id=user.id,
-        session_id=str(record.id),
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        language=user.language,
-    )
+    family, user = row
+    return Identity.of(db, family, user)
 
 
 def close_session(db: Session, token: str | None) -> None:

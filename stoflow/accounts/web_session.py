@@ -14,34 +14,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlmodel import Session
 
 from stoflow.accounts.service import Identity
 from stoflow.accounts.tokens import TokenError, issue_access, live_session, session_of_refresh, verify_access
-from stoflow.models.base import utcnow
-from stoflow.models.public import User, UserSession
 
 ACCESS_COOKIE = "stoflow_access"
 REFRESH_COOKIE = "stoflow_refresh"
-LAST_SEEN_RESOLUTION = timedelta(minutes=5)
-
-
-def _identity(db: Session, family: UserSession, user: User) -> Identity:
-    now = utcnow()
-    if now - family.last_seen_at > LAST_SEEN_RESOLUTION:
-        family.last_seen_at = now
-        db.add(family)
-    assert user.id is not None
-    return Identity(
-        user_id=user.id,
-        session_id=str(family.id),
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        language=user.language,
-    )
 
 
 def identity_from_access(db: Session, access: str | None) -> Identity | None:
@@ -61,7 +41,7 @@ def identity_from_access(db: Session, access: str | None) -> Identity | None:
     live = live_session(db, claims.session_id)
     if live is None or live[1].id != claims.user_id:
         return None
-    return _identity(db, *live)
+    return Identity.of(db, *live)
 
 
 @dataclass(frozen=True)
@@ -105,8 +85,8 @@ def identity_for_state(
         except TokenError:
             continue
         if claims.session_id == proven_family:
-            return StateIdentity(_identity(db, *live), candidate)
+            return StateIdentity(Identity.of(db, *live), candidate)
     # Both access tokens have expired: renew against the handshake's refresh token.
     if refresh_family is None or refresh_family.id != proven_family:
         return None
-    return StateIdentity(_identity(db, *live), issue_access(live[1].id, proven_family))  # type: ignore[arg-type]
+    return StateIdentity(Identity.of(db, *live), issue_access(live[1].id, proven_family))  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from stoflow.accounts.service import Identity
 from stoflow.admin import users as service
 from stoflow.admin.users import ROLES, STATUSES, UserAdminError, is_locked, list_users
 from stoflow.audit.service import RequestContext
+from stoflow.components.pager import pager
 from stoflow.components.shell import app_page, empty_state, page_title
 from stoflow.db.engine import db_session
 from stoflow.i18n import t, tr
@@ -409,42 +410,6 @@ def users_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(
-            t("users.page"),
-            " ",
-            UsersState.page,
-            " ",
-            t("users.of"),
-            " ",
-            UsersState.pages,
-            " · ",
-            t("users.count"),
-            ": ",
-            UsersState.total,
-            size="2",
-            color=rx.color("gray", 11),
-            id="users-pager",
-        ),
-        rx.spacer(),
-        rx.button(
-            t("users.previous"),
-            variant="soft",
-            disabled=UsersState.page <= 1,
-            on_click=UsersState.go_to(UsersState.page - 1),
-        ),
-        rx.button(
-            t("users.next"),
-            variant="soft",
-            disabled=UsersState.page >= UsersState.pages,
-            on_click=UsersState.go_to(UsersState.page + 1),
-        ),
-        width="100%",
-        align="center",
-    )
-
-
 def role_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -538,7 +503,12 @@ def admin_users_page() -> rx.Component:
                     UsersState.loaded,
                     rx.cond(
                         UsersState.total > 0,
-                        rx.vstack(users_table(), pager(), width="100%", spacing="3"),
+                        rx.vstack(
+                            users_table(),
+                            pager(UsersState, count_key="users.count", pager_id="users-pager"),
+                            width="100%",
+                            spacing="3",
+                        ),
                         empty_state("users", "users.empty_title", "users.empty"),
                     ),
                     rx.vstack(

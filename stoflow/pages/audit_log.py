@@ -6,6 +6,7 @@ import reflex as rx
 
 from stoflow.accounts.permissions import PermissionDenied
 from stoflow.audit.service import AuditAction, search
+from stoflow.components.pager import pager
 from stoflow.components.shell import app_page, empty_state, page_title
 from stoflow.db.engine import db_session
 from stoflow.i18n import t
@@ -151,42 +152,6 @@ def events_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(
-            t("audit.page"),
-            " ",
-            AuditLogState.page,
-            " ",
-            t("audit.of"),
-            " ",
-            AuditLogState.pages,
-            " · ",
-            t("audit.events"),
-            ": ",
-            AuditLogState.total,
-            size="2",
-            color=rx.color("gray", 11),
-            id="audit-pager",
-        ),
-        rx.spacer(),
-        rx.button(
-            t("audit.previous"),
-            variant="soft",
-            disabled=AuditLogState.page <= 1,
-            on_click=AuditLogState.go_to(AuditLogState.page - 1),
-        ),
-        rx.button(
-            t("audit.next"),
-            variant="soft",
-            disabled=AuditLogState.page >= AuditLogState.pages,
-            on_click=AuditLogState.go_to(AuditLogState.page + 1),
-        ),
-        width="100%",
-        align="center",
-    )
-
-
 @app_page(routes.AUDIT_LOG, "audit.title", access="staff", on_load=AuditLogState.load)
 def audit_log_page() -> rx.Component:
     return rx.vstack(
@@ -198,7 +163,12 @@ def audit_log_page() -> rx.Component:
                     AuditLogState.loaded,
                     rx.cond(
                         AuditLogState.total > 0,
-                        rx.vstack(events_table(), pager(), width="100%", spacing="3"),
+                        rx.vstack(
+                            events_table(),
+                            pager(AuditLogState, count_key="audit.events", pager_id="audit-pager"),
+                            width="100%",
+                            spacing="3",
+                        ),
                         empty_state("scroll-text", "audit.empty_title", "audit.empty"),
                     ),
                     rx.vstack(rx.skeleton(height="1.5em", width="100%"), rx.skeleton(height="1.5em", width="90%")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from stoflow.accounts.permissions import PermissionDenied
+from stoflow.components.pager import pager
 from stoflow.components.shell import app_page, empty_state, page_title
 from stoflow.db.engine import db_session
 from stoflow.i18n import t, tr
@@ -167,42 +168,6 @@ def messages_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(
-            t("outbox.page"),
-            " ",
-            OutboxState.page,
-            " ",
-            t("outbox.of"),
-            " ",
-            OutboxState.pages,
-            " · ",
-            t("outbox.sent"),
-            ": ",
-            OutboxState.total,
-            size="2",
-            color=rx.color("gray", 11),
-            id="outbox-pager",
-        ),
-        rx.spacer(),
-        rx.button(
-            t("outbox.previous"),
-            variant="soft",
-            disabled=OutboxState.page <= 1,
-            on_click=OutboxState.go_to(OutboxState.page - 1),
-        ),
-        rx.button(
-            t("outbox.next"),
-            variant="soft",
-            disabled=OutboxState.page >= OutboxState.pages,
-            on_click=OutboxState.go_to(OutboxState.page + 1),
-        ),
-        width="100%",
-        align="center",
-    )
-
-
 def _link(link: rx.Var) -> rx.Component:
     return rx.link(link["url"], href=link["url"], id=link["id"], size="2", word_break="break-all")
 
@@ -258,7 +223,12 @@ def outbox_page() -> rx.Component:
                     OutboxState.loaded,
                     rx.cond(
                         OutboxState.total > 0,
-                        rx.vstack(messages_table(), pager(), width="100%", spacing="3"),
+                        rx.vstack(
+                            messages_table(),
+                            pager(OutboxState, count_key="outbox.sent", pager_id="outbox-pager"),
+                            width="100%",
+                            spacing="3",
+                        ),
                         empty_state("inbox", "outbox.empty_title", "outbox.empty"),
                     ),
                     rx.vstack(rx.skeleton(height="1.5em", width="100%"), rx.skeleton(height="1.5em", width="90%")),

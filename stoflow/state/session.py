@@ -14,6 +14,7 @@ import logging
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from stoflow.accounts import service as accounts
 from stoflow.accounts.service import Identity
@@ -85,14 +86,14 @@ class SessionState(rx.State):
         return name[:1].upper() if name else "?"
 
     @rx.event
-    def require_user(self) -> rx.event.EventSpec | None:
+    def require_user(self) -> EventSpec | None:
         """on_load guard of signed-in pages: send strangers to the sign-in page."""
         if self._identity() is None:
             return rx.redirect(routes.sign_in(next_path=self.router.url.path))
         return None
 
     @rx.event
-    def require_staff(self) -> rx.event.EventSpec | None:
+    def require_staff(self) -> EventSpec | None:
         """on_load guard of admin pages: refused (not only hidden) for sellers."""
         identity = self._identity()
         if identity is None:
@@ -102,7 +103,7 @@ class SessionState(rx.State):
         return None
 
     @rx.event
-    def redirect_if_signed_in(self) -> rx.event.EventSpec | None:
+    def redirect_if_signed_in(self) -> EventSpec | None:
         """on_load of the sign-in and register pages: a signed-in user goes to the app."""
         if self._identity() is not None:
             return rx.redirect(routes.DASHBOARD)

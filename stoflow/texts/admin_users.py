@@ -32,11 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Change or clear the search and the filters to see more accounts.",
         "Modifiez ou effacez la recherche et les filtres pour voir plus de comptes.",
     ),
-    "users.page": ("Page", "Page"),
-    "users.of": ("of", "sur"),
     "users.count": ("Accounts", "Comptes"),
-    "users.previous": ("Previous", "Précédent"),
-    "users.next": ("Next", "Suivant"),
     # actions menu
     "users.action.verify": ("Mark e-mail verified", "Marquer l'e-mail comme vérifié"),
     "users.action.lock": ("Lock", "Verrouiller"),

@@ -41,11 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Les e-mails envoyés par StoFlow (vérifications d'adresse, réinitialisations…) apparaissent ici. "
         "Effacez le filtre si vous en avez saisi un.",
     ),
-    "outbox.page": ("Page", "Page"),
-    "outbox.of": ("of", "sur"),
     "outbox.sent": ("Sent", "Envoyés"),
-    "outbox.previous": ("Previous", "Précédent"),
-    "outbox.next": ("Next", "Suivant"),
     "outbox.template.verify_email": ("Address check", "Vérification d'adresse"),
     "outbox.template.reset_password": ("Password reset", "Réinitialisation"),
     "outbox.template.password_changed": ("Password changed", "Mot de passe modifié"),

@@ -79,6 +79,8 @@ def tight_limits(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[No
     monkeypatch.setenv("RATE_LIMIT_SIGN_IN_IP", "3/minute")
     monkeypatch.setenv("RATE_LIMIT_SIGN_IN_EMAIL", "4/minute")
     monkeypatch.setenv("RATE_LIMIT_REGISTER_IP", "2/hour")
+    monkeypatch.setenv("RATE_LIMIT_EMAIL_LINK_IP", "5/hour")
+    monkeypatch.setenv("RATE_LIMIT_EMAIL_LINK_EMAIL", "2/hour")
     get_settings.cache_clear()
     rate_limits._limiter.cache_clear()
     yield
@@ -114,6 +116,16 @@ def test_registrations_per_address_are_limited_and_create_nothing(tight_limits: 
     assert statuses == [201, 201, 429]
     with db_session() as db:
         assert db.exec(select(User).where(User.email == emails[2])).first() is None
+
+
+@pytest.mark.parametrize("path", ["/api/auth/forgot-password", "/api/auth/resend-verification"])
+def test_e_mailed_links_are_limited_per_address_and_per_ip(tight_limits: None, make_seller, path: str) -> None:  # type: ignore[no-untyped-def]
+    seller = make_seller(verified=False)
+    per_email = [_client().post(path, json={"email": seller.email}).status_code for _ in range(3)]
+    assert per_email == [202, 202, 429]
+    client = _client(f"203.0.113.{uuid.uuid4().int % 250}")
+    per_ip = [client.post(path, json={"email": unique_email()}).status_code for _ in range(6)]
+    assert per_ip == [202] * 5 + [429]
 
 
 def test_limits_are_shared_by_every_process_through_redis(tight_limits: None, database_url: str) -> None:
