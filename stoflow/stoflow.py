@@ -32,6 +32,7 @@ from stoflow.pages import (  # noqa: E402,F401  (registers them)
     settings,
     sign_in,
 )
+from stoflow.state.guard import SessionMiddleware  # noqa: E402
 
 app = rx.App(
     api_transformer=create_api(),
@@ -42,3 +43,4 @@ app = rx.App(
         rx.el.script(src=rx.asset(browser_auth.SCRIPT), defer=True),
     ],
 )
+app.add_middleware(SessionMiddleware())

@@ -84,9 +84,9 @@ def test_register_verify_devices_sign_out_everywhere_and_reset(
     page.click("#confirm-sign-out-everywhere")
     page.wait_for_url(ON_SIGN_IN)
 
-    # The phone's websocket is still open: its next event is refused.
-    phone.fill("#display_name", "Someone else")
-    phone.click("#profile-save")
+    # The phone's websocket is still open: its next event is refused, even one whose
+    # handler checks nothing itself (the session middleware stops it first).
+    phone.click("#download-data")
     phone.wait_for_url(ON_SIGN_IN)
     phone_context.close()
     with db_session() as db:

@@ -344,7 +344,14 @@ def _state_text(root: BaseState) -> str:
     return "\n".join(parts)
 
 
-async def _run_event(event_name: str, payload: dict[str, Any], cookies: dict[str, str], path: str) -> EventOutcome:
+async def _run_event(
+    event_name: str,
+    payload: dict[str, Any],
+    cookies: dict[str, str],
+    path: str,
+    prelude: str | None = None,
+    between: Callable[[], None] | None = None,
+) -> EventOutcome:
     outcome = EventOutcome(event_name=event_name, payload=payload)
     token = str(uuid.uuid4())
     router_data = reflex_router_data(cookies, token=token, path=path)
@@ -368,6 +375,11 @@ async def _run_event(event_name: str, payload: dict[str, Any], cookies: dict[str
             hydrate = format_event_handler(State.event_handlers["hydrate"])
             first = await processor.enqueue(token, Event(name=hydrate, router_data=dict(router_data)))
             await asyncio.wait_for(first.wait_all(), EVENT_TIMEOUT_S)
+            if prelude is not None:  # an earlier event of the same page (e.g. its guard)
+                earlier = await processor.enqueue(token, Event(name=prelude, router_data=dict(router_data)))
+                await asyncio.wait_for(earlier.wait_all(), EVENT_TIMEOUT_S)
+            if between is not None:  # what happens elsewhere while the page stays open
+                between()
             browser.updates.clear()
             code = inspect.unwrap(registered.handler.fn).__code__
             with _watch_calls({code}) as seen:
@@ -390,9 +402,18 @@ async def _run_event(event_name: str, payload: dict[str, Any], cookies: dict[str
     return outcome
 
 
-def run_event(event_name: str, payload: dict[str, Any], *, cookies: dict[str, str], path: str = PAGE) -> EventOutcome:
-    """Process one event from a browser holding `cookies` (empty: signed out)."""
-    return asyncio.run(_run_event(event_name, payload, cookies, path))
+def run_event(
+    event_name: str,
+    payload: dict[str, Any],
+    *,
+    cookies: dict[str, str],
+    path: str = PAGE,
+    prelude: str | None = None,
+    between: Callable[[], None] | None = None,
+) -> EventOutcome:
+    """Process one event from a browser holding `cookies` (empty: signed out); optionally
+    after an earlier event `prelude` of the same page, and `between()` run in between."""
+    return asyncio.run(_run_event(event_name, payload, cookies, path, prelude, between))
 
 
 # --- What a seller has ----------------------------------------------------------------

@@ -40,6 +40,23 @@ def test_a_revoked_session_is_refused_at_the_next_event(require_user: str, selle
     assert sellers.b.email not in outcome.visible_text()
 
 
+def test_an_open_page_whose_session_dies_gets_no_event_through(require_user: str, sellers: Sellers) -> None:
+    """Even a handler that checks nothing itself never runs once the session is revoked."""
+    download = next(ref for ref in harness.stoflow_handlers() if ref.label == "ExportState.start")
+    cookies = signed_in_cookies(sellers.b.user_id)
+    family = verify_access(cookies[ACCESS_COOKIE]).session_id
+
+    def revoke() -> None:
+        with db_session() as db:
+            revoke_family(db, family)
+
+    live = harness.run_event(download.event_name, {}, cookies=cookies, prelude=require_user)
+    assert live.ran and live.redirects() == []
+    dead = harness.run_event(download.event_name, {}, cookies=cookies, prelude=require_user, between=revoke)
+    assert not dead.ran
+    assert dead.redirects() == ["/login"]
+
+
 def test_an_expired_access_token_is_renewed_unnoticed_from_the_refresh_cookie(
     require_user: str, sellers: Sellers
 ) -> None:
