@@ -19,6 +19,7 @@ logging.getLogger("alembic").setLevel(logging.WARNING)
 
 from stoflow.api import create_api  # noqa: E402
 from stoflow.components import browser_auth  # noqa: E402
+from stoflow.components.errors import on_backend_error  # noqa: E402
 from stoflow.pages import (  # noqa: E402,F401  (registers them)
     account,
     admin,
@@ -37,6 +38,7 @@ from stoflow.state.guard import SessionMiddleware  # noqa: E402
 app = rx.App(
     api_transformer=create_api(),
     stylesheets=["/stoflow.css"],
+    backend_exception_handler=on_backend_error,
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         # Sign in, register and sign out post from the page (see assets/auth.js).
