@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col, select
 
 from stoflow.config import get_settings
@@ -29,6 +29,7 @@ PAGES = {
     EmailTokenPurpose.reset_password: routes.RESET_PASSWORD,
 }
 MAX_TOKEN_LENGTH = 128
+KEEP_SPENT_FOR = timedelta(days=7)  # then a used or expired link is forgotten
 
 
 class LinkRefused(Exception):
@@ -106,3 +107,12 @@ def check(db: Session, token: str, purpose: EmailTokenPurpose, *, now: datetime 
 def url(purpose: EmailTokenPurpose, token: str) -> str:
     """The absolute link to put in the message."""
     return f"{get_settings().public_url.rstrip('/')}{PAGES[purpose]}?{urlencode({'token': token})}"
+
+
+def purge(db: Session, *, now: datetime | None = None) -> int:
+    """Delete links used or expired more than KEEP_SPENT_FOR ago; returns how many."""
+    cutoff = (now or utcnow()) - KEEP_SPENT_FOR
+    result = db.exec(
+        delete(EmailToken).where(or_(col(EmailToken.expires_at) < cutoff, col(EmailToken.used_at) < cutoff))
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -15,11 +15,12 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
+from stoflow.accounts import email_links
 from stoflow.accounts import service as accounts
 from stoflow.config import PROJECT_ROOT
 from stoflow.db.engine import db_session
 from stoflow.db.tenancy import tenant_session
-from stoflow.models import Job, UserSession
+from stoflow.models import EmailToken, EmailTokenPurpose, Job, UserSession
 from stoflow.models.base import utcnow
 from tests.conftest import STRONG_PASSWORD, unique_email
 
@@ -111,6 +112,9 @@ def test_purge_task_deletes_expired_sessions(worker, make_seller) -> None:  # ty
         _, expired = accounts.open_session(db, user=user, ttl=timedelta(hours=1))
         expired.expires_at = utcnow() - timedelta(minutes=1)
         db.add(expired)
+        email_links.issue(db, user, EmailTokenPurpose.reset_password, now=utcnow() - timedelta(days=8))
+        email_links.issue(db, user, EmailTokenPurpose.verify_email)  # still valid: kept
+        user_id = user.id
     try:
         purged = purge_expired_sessions.delay().get(timeout=30)
     except CeleryTimeout:
@@ -118,6 +122,8 @@ def test_purge_task_deletes_expired_sessions(worker, make_seller) -> None:  # ty
     assert purged >= 1
     with db_session() as db:
         assert db.get(UserSession, expired.id) is None
+        purposes = db.exec(select(EmailToken.purpose).where(EmailToken.user_id == user_id)).all()
+        assert purposes == ["verify_email"]
 
 
 def test_purge_task_is_scheduled_on_beat() -> None:
