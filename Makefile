@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 3000
-ARGS ?= tests
+# Every test, the browser ones last.
+ARGS ?= tests/unit tests/integration tests/isolation tests/e2e
 export PORT
 
 .PHONY: run dev test bootstrap services lint bench clean distclean constraints

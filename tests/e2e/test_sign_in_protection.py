@@ -15,7 +15,9 @@ pytestmark = pytest.mark.e2e
 def test_five_wrong_passwords_show_the_lockout_in_french(page: Page, app_server: str, make_seller) -> None:  # type: ignore[no-untyped-def]
     seller = make_seller()
     page.goto(f"{app_server}/login")
+    expect(page.locator("#sign-in-submit")).to_be_enabled()  # live: the switch works now
     page.click("#language-switch >> text=FR")
+    expect(page.locator("#sign-in-submit")).to_have_text("Se connecter")
     for attempt in range(5):
         sign_in(page, app_server, seller.email, f"wrong password {attempt}")
         expect(page.locator("#form-error")).to_be_visible()

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import json
 import re
@@ -23,6 +24,7 @@ import threading
 import typing
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import CodeType, FrameType, NoneType, UnionType
@@ -413,7 +415,13 @@ def run_event(
 ) -> EventOutcome:
     """Process one event from a browser holding `cookies` (empty: signed out); optionally
     after an earlier event `prelude` of the same page, and `between()` run in between."""
-    return asyncio.run(_run_event(event_name, payload, cookies, path, prelude, between))
+    # On a thread of its own: the browser tests' Playwright keeps an event loop running
+    # on the main thread for the whole session.
+    # Reflex keeps its registrations in context variables: the thread runs in a copy of ours.
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        coroutine = _run_event(event_name, payload, cookies, path, prelude, between)
+        return pool.submit(context.run, asyncio.run, coroutine).result()
 
 
 # --- What a seller has ----------------------------------------------------------------
