@@ -31,6 +31,7 @@ lint: bootstrap ## ruff (lint + format check) and mypy on services
 
 bench: bootstrap ## Benchmarks (figures go to docs/PERFORMANCE.md)
 	$(PY) bench/tenants.py --tenants 1000
+	$(PY) bench/auth.py --rounds 200
 
 constraints: ## Re-pin every transitive package after changing requirements.txt
 	rm -rf /tmp/stoflow-constraints && python3 -m venv /tmp/stoflow-constraints

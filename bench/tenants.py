@@ -28,12 +28,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def _percentile(values: list[float], fraction: float) -> float:
+def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _fresh_database(server_url: str) -> str:
+def fresh_database(server_url: str) -> str:
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -47,7 +47,7 @@ def _fresh_database(server_url: str) -> str:
 
 
 def run(tenants: int, server_url: str) -> dict[str, float]:
-    os.environ["DATABASE_URL"] = _fresh_database(server_url)
+    os.environ["DATABASE_URL"] = fresh_database(server_url)
     from sqlalchemy import text
 
     from stoflow.accounts.passwords import hash_password
@@ -94,7 +94,7 @@ def run(tenants: int, server_url: str) -> dict[str, float]:
 
     return {
         "provision_ms_p50": statistics.median(durations),
-        "provision_ms_p95": _percentile(durations, 0.95),
+        "provision_ms_p95": percentile(durations, 0.95),
         "migrate_all_s": migrate_all_s,
         "migrate_noop_s": migrate_noop_s,
     }

@@ -32,6 +32,14 @@ class AuthFormState(rx.State, mixin=True):
         """The fields that show their own error; others are shown with the form error."""
         return ()
 
+    def _reset(self) -> None:
+        self.submitting, self.succeeded, self.errors = False, False, {}
+
+    @rx.event
+    def clear(self) -> None:
+        """on_load: a page (re)loaded starts clean, not with the last attempt's errors."""
+        self._reset()
+
     @rx.event
     def start(self) -> None:
         self.submitting = True
@@ -41,6 +49,9 @@ class AuthFormState(rx.State, mixin=True):
     @rx.event
     def finish(self, result: dict[str, Any]) -> None:
         """The outcome of the post: error codes only (never what was typed)."""
+        self._apply(result)
+
+    def _apply(self, result: dict[str, Any]) -> None:
         if not isinstance(result, dict):
             result = {}
         if result.get("ok") and result.get("stayed"):

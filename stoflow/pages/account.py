@@ -86,8 +86,7 @@ class AccountState(rx.State):
             for view in views
         ]
 
-    @rx.event
-    async def load(self) -> rx.event.EventSpec | None:
+    async def _refresh(self) -> rx.event.EventSpec | None:
         identity, _ = await self._who()
         if identity is None:
             return rx.redirect(routes.sign_in(next_path=routes.ACCOUNT))
@@ -100,6 +99,10 @@ class AccountState(rx.State):
         self._load_sessions(identity.user_id, identity.session_id)
         self.loaded = True
         return None
+
+    @rx.event
+    async def load(self) -> rx.event.EventSpec | None:
+        return await self._refresh()
 
     @rx.event
     async def save_profile(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
@@ -159,11 +162,11 @@ class PasswordFormState(AuthFormState, rx.State):
 
     @rx.event
     async def finished(self, result: dict[str, Any]) -> rx.event.EventSpec | None:
-        self.finish(result)
+        self._apply(result)
         if self.succeeded:
             language = (await self.get_state(LanguageState)).lang
             account = await self.get_state(AccountState)
-            await account.load()
+            await account._refresh()
             return rx.toast.success(tr(language, "account.password_changed"))
         return None
 

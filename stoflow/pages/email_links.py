@@ -125,7 +125,7 @@ def forgot_form() -> rx.Component:
     )
 
 
-@app_page(routes.FORGOT_PASSWORD, "auth.forgot.title", access="guest")
+@app_page(routes.FORGOT_PASSWORD, "auth.forgot.title", access="guest", on_load=ForgotState.clear)
 def forgot_password_page() -> rx.Component:
     sent = rx.callout(t("auth.forgot.sent"), icon="mail-check", color_scheme="green", width="100%", id="forgot-sent")
     return auth_card(
@@ -151,6 +151,7 @@ class ResetState(AuthFormState, rx.State):
 
     @rx.event
     def check_link(self) -> None:
+        self._reset()
         self.token = str(self.router.url.query_parameters.get("token", ""))[: email_links.MAX_TOKEN_LENGTH]
         try:
             with db_session() as db:

@@ -93,7 +93,7 @@ def register_form() -> rx.Component:
     )
 
 
-@app_page(routes.REGISTER, "auth.register.title", access="guest")
+@app_page(routes.REGISTER, "auth.register.title", access="guest", on_load=RegisterState.clear)
 def register_page() -> rx.Component:
     return auth_card(
         "auth.register.title",

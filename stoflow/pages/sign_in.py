@@ -33,6 +33,11 @@ class SignInState(AuthFormState, rx.State):
     def _fields(self) -> tuple[str, ...]:
         return ("email", "password")
 
+    @rx.event
+    def clear(self) -> None:
+        self._reset()
+        self.resent = False
+
     @rx.var
     def needs_verification(self) -> bool:
         return self.errors.get(FORM_ERROR, "") == "email_not_verified"
@@ -137,7 +142,7 @@ def sign_in_form() -> rx.Component:
     )
 
 
-@app_page(routes.SIGN_IN, "auth.sign_in.title", access="guest")
+@app_page(routes.SIGN_IN, "auth.sign_in.title", access="guest", on_load=SignInState.clear)
 def sign_in_page() -> rx.Component:
     return auth_card(
         "auth.sign_in.title",

@@ -137,12 +137,22 @@ def test_profile_export_and_deletion(page: Page, app_server: str, shoot: Shoot) 
     archive = zipfile.ZipFile(download_info.value.path())
     assert email in archive.read("account.json").decode()
 
+    page.fill("#current_password", "not my password at all")
+    page.fill("#new_password", NEW_PASSWORD)
+    page.click("#password-submit")
+    expect(page.locator("#current_password-error")).to_have_text("Wrong password.")
+    page.fill("#current_password", STRONG_PASSWORD)
+    page.fill("#new_password", NEW_PASSWORD)
+    page.click("#password-submit")
+    expect(page.get_by_text("Password changed. Your other devices are signed out.")).to_be_visible()
+    expect(page.locator("#current_password")).to_have_value("")  # the form forgets the passwords
+
     page.click("#delete-account")
     page.fill("#password", "not my password at all")
     page.click("#delete-submit")
     expect(page.locator("#password-error")).to_have_text("Wrong password.")
     shoot(page, "delete-desktop")
-    page.fill("#password", STRONG_PASSWORD)
+    page.fill("#password", NEW_PASSWORD)
     page.click("#delete-submit")
     page.wait_for_url(re.compile(r"/login/?\?deleted=1$"))
     with db_session() as db:
