@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     rate_limit_sign_in_ip: str = "20/minute"
     rate_limit_sign_in_email: str = "10/15 minutes"
     rate_limit_register_ip: str = "10/hour"
+    rate_limit_register_email: str = "5/hour"
     rate_limit_email_link_ip: str = "20/hour"  # password reset and verification resend
     rate_limit_email_link_email: str = "5/hour"
 

@@ -128,6 +128,7 @@ def register(body: RegisterBody, request: Request, background: BackgroundTasks) 
     context = client_context(request)
     try:
         rate_limits.hit(Rule.register_ip, context.ip or "unknown")
+        rate_limits.hit(Rule.register_email, body.email.strip().lower()[:320])
     except RateLimited as limited:
         return _too_many(limited)
     try:

@@ -22,6 +22,7 @@ class Rule(StrEnum):
     sign_in_ip = "sign_in_ip"
     sign_in_email = "sign_in_email"
     register_ip = "register_ip"
+    register_email = "register_email"
     email_link_ip = "email_link_ip"  # forgot password, resend verification
     email_link_email = "email_link_email"
 

@@ -79,6 +79,7 @@ def tight_limits(monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[No
     monkeypatch.setenv("RATE_LIMIT_SIGN_IN_IP", "3/minute")
     monkeypatch.setenv("RATE_LIMIT_SIGN_IN_EMAIL", "4/minute")
     monkeypatch.setenv("RATE_LIMIT_REGISTER_IP", "2/hour")
+    monkeypatch.setenv("RATE_LIMIT_REGISTER_EMAIL", "2/hour")
     monkeypatch.setenv("RATE_LIMIT_EMAIL_LINK_IP", "5/hour")
     monkeypatch.setenv("RATE_LIMIT_EMAIL_LINK_EMAIL", "2/hour")
     get_settings.cache_clear()
@@ -126,6 +127,13 @@ def test_e_mailed_links_are_limited_per_address_and_per_ip(tight_limits: None, m
     client = _client(f"203.0.113.{uuid.uuid4().int % 250}")
     per_ip = [client.post(path, json={"email": unique_email()}).status_code for _ in range(6)]
     assert per_ip == [202] * 5 + [429]
+
+
+def test_registrations_per_email_are_limited_across_addresses(tight_limits: None, make_seller) -> None:  # type: ignore[no-untyped-def]
+    seller = make_seller()  # taken: each try is refused, and counted
+    body = {"email": seller.email, "password": STRONG_PASSWORD, "country": "FR"}
+    statuses = [_client().post("/api/auth/register", json=body).status_code for _ in range(3)]
+    assert statuses == [422, 422, 429]
 
 
 def test_limits_are_shared_by_every_process_through_redis(tight_limits: None, database_url: str) -> None:
