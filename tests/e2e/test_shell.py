@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 import pytest
@@ -47,18 +48,25 @@ def register(page: Page, base: str, email: str, name: str = "", password: str = 
     page.click("#register-submit")
 
 
-def link_sent_to(email: str, path: str) -> str:
-    """The newest link to `path` in the development outbox for `email`."""
-    with db_session() as db:
-        body = db.exec(
-            select(OutboxMessage.body_text)
-            .where(OutboxMessage.to_address == email)
-            .order_by(col(OutboxMessage.id).desc())
-        ).first()
-    assert body, f"no message to {email}"
-    match = re.search(rf"https?://\S+{re.escape(path)}\?token=[\w-]+", body)
-    assert match, body
-    return match.group(0)
+def link_sent_to(email: str, path: str, *, timeout_s: float = 15) -> str:
+    """The newest link to `path` in the development outbox for `email`.
+
+    The mail is sent after the answer (a background task), so it may take a moment.
+    """
+    pattern = re.compile(rf"https?://\S+{re.escape(path)}\?token=[\w-]+")
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with db_session() as db:
+            bodies = db.exec(
+                select(OutboxMessage.body_text)
+                .where(OutboxMessage.to_address == email)
+                .order_by(col(OutboxMessage.id).desc())
+            ).all()
+        match = next((found for body in bodies if (found := pattern.search(body))), None)
+        if match:
+            return match.group(0)
+        assert time.monotonic() < deadline, f"no link to {path} sent to {email}"
+        time.sleep(0.2)
 
 
 def register_and_sign_in(page: Page, base: str, email: str, name: str = "") -> None:
