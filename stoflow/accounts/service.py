@@ -1,7 +1,7 @@
 """Account rules: register a seller (with its schema), sign in, sessions, first admin.
 
-Plain functions taking a session; no Reflex, no HTTP. Session tokens are random,
-handed to the browser once (in an HttpOnly cookie) and stored only as SHA-256.
+Plain functions taking a session; no Reflex, no HTTP. The tokens of a signed-in device
+are in stoflow.accounts.tokens; stoflow.accounts.web_session reads them from cookies.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -171,60 +171,6 @@ def authenticate(db: Session, *, email: str, password: str, context: RequestCont
     user.failed_sign_ins, user.locked_until = 0, None
     db.add(user)
     return user
-
-
-def open_session(
-    db: Session, *, user: User, ttl: timedelta, ip: str | None = None, user_agent: str | None = None
-) -> tuple[str, UserSession]:
-    """Start a session for `user`; returns the token for the cookie (shown only once)."""
-    assert user.id is not None
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    record = UserSession(
-        user_id=user.id,
-        token_hash=token_hash(token),
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + ttl,
-        ip=(ip or "")[:64] or None,
-        user_agent=(user_agent or "")[:512] or None,
-    )
-    user.last_login_at = now
-    db.add(record)
-    db.add(user)
-    db.flush()
-    return token, record
-
-
-def resolve_session(db: Session, token: str | None) -> Identity | None:
-    """The identity behind a session token, if the session is live and the user active."""
-    if not token or len(token) > 128:
-        return None
-    now = utcnow()
-    row = db.exec(
-        select(UserSession, User)
-        .join(User, col(User.id) == col(UserSession.user_id))
-        .where(
-            col(UserSession.token_hash) == token_hash(token),
-            col(UserSession.revoked_at).is_(None),
-            col(UserSession.expires_at) > now,
-            col(User.is_active).is_(True),
-        )
-    ).first()
-    if row is None:
-        return None
-    family, user = row
-    return Identity.of(db, family, user)
-
-
-def close_session(db: Session, token: str | None) -> None:
-    """Revoke the session of this token (sign out); unknown tokens are ignored."""
-    if token:
-        db.exec(
-            update(UserSession)
-            .where(col(UserSession.token_hash) == token_hash(token), col(UserSession.revoked_at).is_(None))
-            .values(revoked_at=utcnow())
-        )
 
 
 def purge_sessions(db: Session, *, now: datetime | None = None) -> int:

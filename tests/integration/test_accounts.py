@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, text
-from sqlmodel import select
+from sqlalchemy import func, text, update
+from sqlmodel import col, select
 
 from stoflow.accounts import service as accounts
+from stoflow.accounts import tokens
 from stoflow.accounts.schemas import FieldErrors
+from stoflow.accounts.web_session import identity_from_access
 from stoflow.db.engine import db_session
 from stoflow.db.tenancy import list_tenant_schemas, schema_for
 from stoflow.models import Tenant, User, UserSession
@@ -78,17 +80,17 @@ def test_sign_in_and_session_lifecycle(make_seller) -> None:  # type: ignore[no-
     seller = make_seller(email=email)
     with db_session() as db:
         user = accounts.authenticate(db, email=email.upper(), password=STRONG_PASSWORD)
-        token, record = accounts.open_session(db, user=user, ttl=timedelta(hours=1), ip="203.0.113.9", user_agent="UA")
+        pair = tokens.open_family(db, user=user, ttl=timedelta(hours=1), ip="203.0.113.9", user_agent="UA")
     with db_session() as db:
-        identity = accounts.resolve_session(db, token)
+        identity = identity_from_access(db, pair.access)
         assert identity is not None and identity.user_id == seller.id and identity.email == email
-        stored = db.get(UserSession, record.id)
-        assert stored is not None and stored.token_hash != token, "only a hash of the token is stored"
+        stored = db.get(UserSession, pair.session_id)
+        assert stored is not None and stored.token_hash != pair.refresh, "only a hash of the token is stored"
         assert stored.ip == "203.0.113.9"
     with db_session() as db:
-        accounts.close_session(db, token)
+        tokens.revoke_family(db, pair.session_id)
     with db_session() as db:
-        assert accounts.resolve_session(db, token) is None
+        assert identity_from_access(db, pair.access) is None
 
 
 def test_wrong_password_and_unknown_email_are_refused_alike(make_seller) -> None:  # type: ignore[no-untyped-def]
@@ -109,14 +111,14 @@ def test_a_deactivated_account_cannot_sign_in_and_its_sessions_stop(make_seller)
     seller = make_seller(email=email)
     with db_session() as db:
         user = accounts.authenticate(db, email=email, password=STRONG_PASSWORD)
-        token, _ = accounts.open_session(db, user=user, ttl=timedelta(hours=1))
+        pair = tokens.open_family(db, user=user, ttl=timedelta(hours=1))
     with db_session() as db:
         stored = db.get(User, seller.id)
         assert stored is not None
         stored.is_active = False
         db.add(stored)
     with db_session() as db:
-        assert accounts.resolve_session(db, token) is None
+        assert identity_from_access(db, pair.access) is None
         with pytest.raises(accounts.SignInRefused) as refused:
             accounts.authenticate(db, email=email, password=STRONG_PASSWORD)
     assert refused.value.code == "account_inactive"
@@ -127,17 +129,20 @@ def test_expired_sessions_are_refused_and_purged(make_seller) -> None:  # type: 
     make_seller(email=email)
     with db_session() as db:
         user = accounts.authenticate(db, email=email, password=STRONG_PASSWORD)
-        live_token, live = accounts.open_session(db, user=user, ttl=timedelta(hours=1))
-        old_token, old = accounts.open_session(db, user=user, ttl=timedelta(hours=1))
-        old.expires_at = utcnow() - timedelta(seconds=1)
-        db.add(old)
+        live = tokens.open_family(db, user=user, ttl=timedelta(hours=1))
+        old = tokens.open_family(db, user=user, ttl=timedelta(hours=1))
+        db.exec(
+            update(UserSession)
+            .where(col(UserSession.id) == old.session_id)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
     with db_session() as db:
-        assert accounts.resolve_session(db, old_token) is None
-        assert accounts.resolve_session(db, live_token) is not None
+        assert identity_from_access(db, old.access) is None
+        assert identity_from_access(db, live.access) is not None
         assert accounts.purge_sessions(db) >= 1
     with db_session() as db:
-        assert db.get(UserSession, old.id) is None
-        assert db.get(UserSession, live.id) is not None
+        assert db.get(UserSession, old.session_id) is None
+        assert db.get(UserSession, live.session_id) is not None
 
 
 def test_first_admin_is_created_once_with_a_generated_password(database_url: str) -> None:

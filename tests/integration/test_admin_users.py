@@ -10,8 +10,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from stoflow.accounts import service as accounts
+from stoflow.accounts import tokens
 from stoflow.accounts.permissions import PermissionDenied
 from stoflow.accounts.service import Identity
+from stoflow.accounts.web_session import identity_from_access
 from stoflow.admin import users as admin_users
 from stoflow.admin.users import PAGE_SIZE, UserAdminError, list_users
 from stoflow.audit.service import AuditAction, RequestContext
@@ -74,17 +76,16 @@ def unverified(user: User) -> User:
 
 
 def signed_in(user: User) -> str:
-    """A live session token for `user`."""
+    """A live access token for `user` (a new signed-in device)."""
     with db_session() as db:
-        token, _ = accounts.open_session(db, user=db.get(User, user.id), ttl=timedelta(hours=1))
-    with db_session() as db:
-        assert accounts.resolve_session(db, token) is not None
-    return token
+        pair = tokens.open_family(db, user=db.get(User, user.id), ttl=timedelta(hours=1))  # type: ignore[arg-type]
+    assert session_alive(pair.access)
+    return pair.access
 
 
-def session_alive(token: str) -> bool:
+def session_alive(access: str) -> bool:
     with db_session() as db:
-        return accounts.resolve_session(db, token) is not None
+        return identity_from_access(db, access) is not None
 
 
 # --- listing ---

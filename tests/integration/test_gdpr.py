@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Column, Date, DateTime, Integer, LargeBinary, MetaData, Numeric, Table, Uuid, func, text, update
 from sqlmodel import Session, col, select
 
-from stoflow.accounts import gdpr
+from stoflow.accounts import gdpr, tokens
 from stoflow.accounts import service as accounts
 from stoflow.accounts.schemas import FieldErrors
 from stoflow.audit.service import AuditAction, RequestContext, record, record_own
@@ -44,8 +44,8 @@ def _export(user_id: int) -> gdpr.ExportArchive:
 def _sign_in(db: Session, user_id: int, user_agent: str) -> str:
     user = db.get(User, user_id)
     assert user is not None
-    token, _ = accounts.open_session(db, user=user, ttl=timedelta(days=1), ip="203.0.113.7", user_agent=user_agent)
-    return token
+    pair = tokens.open_family(db, user=user, ttl=timedelta(days=1), ip="203.0.113.7", user_agent=user_agent)
+    return pair.refresh
 
 
 def _schema_exists(schema: str) -> bool:

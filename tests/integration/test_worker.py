@@ -15,7 +15,7 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from stoflow.accounts import email_links
+from stoflow.accounts import email_links, tokens
 from stoflow.accounts import service as accounts
 from stoflow.config import PROJECT_ROOT
 from stoflow.db.engine import db_session
@@ -109,7 +109,8 @@ def test_purge_task_deletes_expired_sessions(worker, make_seller) -> None:  # ty
     make_seller(email=email)
     with db_session() as db:
         user = accounts.authenticate(db, email=email, password=STRONG_PASSWORD)
-        _, expired = accounts.open_session(db, user=user, ttl=timedelta(hours=1))
+        expired = db.get(UserSession, tokens.open_family(db, user=user, ttl=timedelta(hours=1)).session_id)
+        assert expired is not None
         expired.expires_at = utcnow() - timedelta(minutes=1)
         db.add(expired)
         email_links.issue(db, user, EmailTokenPurpose.reset_password, now=utcnow() - timedelta(days=8))
