@@ -16,6 +16,7 @@ from collections.abc import Callable
 from sqlmodel import Session, SQLModel, col, select
 
 from stoflow.models import Job, JobAttempt, JobStatus
+from stoflow.models.tenant import Product, ProductPhoto, ProductStatus
 
 Factory = Callable[[Session, str], SQLModel]
 
@@ -46,14 +47,59 @@ def make_job_attempt(session: Session, marker: str) -> JobAttempt:
     return attempt
 
 
+def make_product(session: Session, marker: str) -> Product:
+    product = Product(
+        sku=f"SKU-{marker}",
+        status=ProductStatus.draft.value,
+        title=f"Title {marker}",
+        description=f"Description {marker}",
+        category=f"cat-{marker}"[:64],
+        gender=marker[:16],
+        brand=f"Brand {marker}",
+        size=marker[:32],
+        colors=[f"color-{marker}"],
+        materials=[{"key": f"material-{marker}", "percent": 100}],
+        condition=8,
+        condition_details=f"Details {marker}",
+        attributes={"pattern": marker},
+        measurements={"note": marker},
+        notes=f"Notes {marker}",
+        currency=marker[:3],
+    )
+    session.add(product)
+    session.flush()
+    return product
+
+
+def make_product_photo(session: Session, marker: str) -> ProductPhoto:
+    product = session.exec(select(Product).order_by(col(Product.id).desc())).first() or make_product(session, marker)
+    photo = ProductPhoto(
+        product_id=product.id,
+        full_key=f"u0/p{product.id}/{marker}/full.jpg",
+        thumb_key=f"u0/p{product.id}/{marker}/thumb.webp",
+        content_type=f"image/{marker}"[:32],
+        width=800,
+        height=600,
+        size_bytes=1234,
+        sha256=marker[:64],
+    )
+    session.add(photo)
+    session.flush()
+    return photo
+
+
 # Table name (as in stoflow.db.tenancy.tenant_metadata) -> factory.
 FACTORIES: dict[str, Factory] = {
     "jobs": make_job,
     "job_attempts": make_job_attempt,
+    "products": make_product,
+    "product_photos": make_product_photo,
 }
 
 # "table.column" -> why the column cannot carry the marker.
 CONSTRAINED_COLUMNS: dict[str, str] = {
     "jobs.status": "CHECK ck_jobs_status: one of the JobStatus values",
     "job_attempts.status": "a JobStatus value, read back as one",
+    "products.status": "CHECK ck_products_status: one of the ProductStatus values",
+    "products.search": "computed by PostgreSQL from the other columns",
 }
