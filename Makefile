@@ -25,8 +25,8 @@ services: bootstrap ## Only the embedded PostgreSQL and Redis, printing their UR
 	$(PY) -m stoflow.launcher services
 
 lint: bootstrap ## ruff (lint + format check) and mypy on services
-	$(PY) -m ruff check stoflow tests bench alembic rxconfig.py
-	$(PY) -m ruff format --check stoflow tests bench alembic rxconfig.py
+	$(PY) -m ruff check stoflow tests bench alembic sandbox rxconfig.py
+	$(PY) -m ruff format --check stoflow tests bench alembic sandbox rxconfig.py
 	$(PY) -m mypy
 
 bench: bootstrap ## Benchmarks (figures go to docs/PERFORMANCE.md)

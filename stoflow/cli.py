@@ -1,7 +1,8 @@
-"""Operator commands: `python -m stoflow.cli setup | migrate`.
+"""Operator commands: `python -m stoflow.cli setup | migrate | seed-reference`.
 
 `setup` is what `make run` does before starting the processes: migrate everything, seed
-what the app needs, and create the first admin (printing a generated password once).
+what the app needs (the reference data), and create the first admin (printing a generated
+password once). `seed-reference` reloads the reference data from the bundled CSV files.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from sqlalchemy.exc import OperationalError
 from stoflow.accounts import service as accounts
 from stoflow.accounts.schemas import FieldErrors
 from stoflow.config import ConfigError, Settings, get_settings
-from stoflow.db.engine import db_session
+from stoflow.db.engine import db_session, get_engine
 from stoflow.db.migrations import MigrationError, upgrade_all
+from stoflow.reference.seed import ReferenceDataError, seed_reference
 
 log = logging.getLogger("stoflow.cli")
 
@@ -26,6 +28,11 @@ ADMIN_PASSWORD_FILE = "admin-password"
 def migrate() -> None:
     report = upgrade_all()
     print(f"Database migrated ({len(report.migrated)} tenant schema(s) in {report.seconds:.1f} s).")
+
+
+def seed_reference_data() -> None:
+    report = seed_reference(get_engine())
+    print(f"Reference data loaded: {report.summary()}.")
 
 
 def create_first_admin(settings: Settings) -> None:
@@ -54,16 +61,17 @@ def create_first_admin(settings: Settings) -> None:
 def setup() -> None:
     settings = get_settings()
     migrate()
+    seed_reference_data()
     create_first_admin(settings)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stoflow.cli", description=__doc__)
-    parser.add_argument("command", choices=("setup", "migrate"))
+    parser.add_argument("command", choices=("setup", "migrate", "seed-reference"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s [%(name)s] %(message)s")
     try:
-        {"setup": setup, "migrate": migrate}[args.command]()
+        {"setup": setup, "migrate": migrate, "seed-reference": seed_reference_data}[args.command]()
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
@@ -72,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except MigrationError as error:
         print(f"Migration failed: {error}", file=sys.stderr)
+        return 1
+    except ReferenceDataError as error:
+        print(f"Reference data not loaded: {error}", file=sys.stderr)
         return 1
     except FieldErrors as error:
         print(f"Cannot create the first admin: {error}", file=sys.stderr)

@@ -75,11 +75,15 @@ class Settings(BaseSettings):
     jwt_secret_key: SecretStr | None = None
     jwt_secret_key_previous: SecretStr | None = None
 
-    # --- Photo storage (Cloudflare R2, S3 API) --------------------------------
+    # --- Photo storage (local disk, or Cloudflare R2 through the S3 API) ------
+    storage_backend: Literal["local", "s3"] = "local"
     r2_account_id: str | None = None
     r2_access_key_id: str | None = None
     r2_secret_access_key: SecretStr | None = None
     r2_bucket_name: str | None = None
+    r2_endpoint_url: str | None = None  # any S3 endpoint; default: R2's, from R2_ACCOUNT_ID
+    # How long a signed photo link stays valid.
+    media_url_ttl_seconds: int = Field(default=900, ge=30, le=7 * 24 * 3600)
 
     # --- Billing (Stripe) -----------------------------------------------------
     stripe_secret_key: SecretStr | None = None
@@ -94,6 +98,11 @@ class Settings(BaseSettings):
 
     # --- AI (Gemini) ----------------------------------------------------------
     google_api_key: SecretStr | None = None
+    # Another server speaking Gemini's REST contract (the sandbox simulator); None: Google's.
+    gemini_base_url: str | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    # AI actions (fill from photos, write a listing) each seller may run per month.
+    ai_monthly_credits: int = Field(default=200, ge=0)
 
     @field_validator("public_url")
     @classmethod

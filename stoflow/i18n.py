@@ -11,6 +11,8 @@ from typing import Any
 
 from stoflow.texts import accounts as _accounts_texts
 from stoflow.texts import admin_users as _admin_users_texts
+from stoflow.texts import ai as _ai_texts
+from stoflow.texts import catalog as _catalog_texts
 from stoflow.texts import mail as _mail_texts
 
 LANGUAGES = ("en", "fr")
@@ -237,7 +239,7 @@ def _merge(*modules: Any) -> None:
             MESSAGES[key] = texts
 
 
-_merge(_accounts_texts, _admin_users_texts, _mail_texts)
+_merge(_accounts_texts, _admin_users_texts, _ai_texts, _catalog_texts, _mail_texts)
 
 
 def tr(language: str, key: str) -> str:
@@ -266,7 +268,9 @@ ERROR_CODES = (
     "network_error",
     "permission_denied",
     *_accounts_texts.ERROR_CODES,
+    *_ai_texts.ERROR_CODES,
     *_admin_users_texts.ERROR_CODES,
+    *_catalog_texts.ERROR_CODES,
     *_mail_texts.ERROR_CODES,
 )
 

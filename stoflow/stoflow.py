@@ -29,6 +29,8 @@ from stoflow.pages import (  # noqa: E402,F401  (registers them)
     email_links,
     index,
     outbox,
+    product_editor,
+    products,
     register,
     settings,
     sign_in,
@@ -43,6 +45,8 @@ app = rx.App(
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         # Sign in, register and sign out post from the page (see assets/auth.js).
         rx.el.script(src=rx.asset(browser_auth.SCRIPT), defer=True),
+        # The product editor's unsaved-changes warning.
+        rx.el.script(src=rx.asset("editor.js"), defer=True),
     ],
 )
 app.add_middleware(SessionMiddleware())

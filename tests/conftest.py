@@ -71,7 +71,7 @@ def _services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
 
 @pytest.fixture(scope="session")
 def database_url(_services: tuple[str, str]) -> Iterator[str]:
-    """A fresh database for this test run, migrated to head (shared schemas and template)."""
+    """A fresh database for this test run, migrated to head (shared schemas and template), reference data seeded."""
     server_url = _services[0]
     name = f"stoflow_test_{uuid.uuid4().hex[:10]}"
     admin = _psycopg_url(server_url, "postgres")
@@ -84,9 +84,12 @@ def database_url(_services: tuple[str, str]) -> Iterator[str]:
     previous = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = test_url
     clear_caches()
+    from stoflow.db.engine import get_engine
     from stoflow.db.migrations import upgrade_all
+    from stoflow.reference.seed import seed_reference
 
     upgrade_all()
+    seed_reference(get_engine())
     yield test_url
     clear_caches()
     if previous is None:

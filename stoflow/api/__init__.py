@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from stoflow.api import account, auth, health
+from stoflow.api import account, auth, health, media
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,7 @@ def create_api() -> FastAPI:
     api.include_router(health.router)
     api.include_router(auth.router)
     api.include_router(account.router)
+    api.include_router(media.router)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

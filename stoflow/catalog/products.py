@@ -109,15 +109,7 @@ def change_status(db: Session, product_id: int, target: str, *, version: int | N
     if not can_move(product.status, target):
         raise ProductError("status_not_allowed")
     if target == ProductStatus.published:
-        problems = publish_problems(
-            title=product.title,
-            description=product.description,
-            price=product.price,
-            category=product.category,
-            condition=product.condition,
-            quantity=product.quantity,
-            photos=photo_count(db, product_id),
-        )
+        problems = publish_problems_of(product, photo_count(db, product_id))
         if problems:
             raise ProductError("publish_incomplete", problems=problems)
     product.status = target
@@ -288,3 +280,16 @@ def status_counts(db: Session) -> dict[str, int]:
         db.exec(select(func.count()).select_from(Product).where(col(Product.deleted_at).is_not(None))).one()
     )
     return counts
+
+
+def publish_problems_of(product: Product, photos: int) -> list[str]:
+    """What keeps this product from being published (shown by the editor)."""
+    return publish_problems(
+        title=product.title,
+        description=product.description,
+        price=product.price,
+        category=product.category,
+        condition=product.condition,
+        quantity=product.quantity,
+        photos=photos,
+    )

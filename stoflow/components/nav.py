@@ -17,6 +17,7 @@ class NavEntry:
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(routes.DASHBOARD, "layout-dashboard", "nav.dashboard"),
+    NavEntry(routes.PRODUCTS, "package", "nav.products"),
     NavEntry(routes.ACCOUNT, "circle-user-round", "nav.account"),
     NavEntry(routes.SETTINGS, "settings", "nav.settings"),
     NavEntry(routes.ADMIN, "shield-check", "nav.admin", staff_only=True),

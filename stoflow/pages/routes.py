@@ -17,6 +17,13 @@ VERIFY_EMAIL = "/verify-email"  # ?token=…
 FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD = "/reset-password"  # ?token=…
 ACCOUNT = "/account"  # profile, password, sessions, data, deletion
+PRODUCTS = "/products"
+PRODUCT_NEW = "/products/new"
+PRODUCT_EDIT = "/products/[product_id]"  # the editor of one product
+
+
+def product(product_id: int | str) -> str:
+    return f"{PRODUCTS}/{product_id}"
 
 
 def is_local_path(path: str) -> bool:

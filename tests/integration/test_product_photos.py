@@ -1,0 +1,114 @@
+"""Product photos through the real pipeline: PostgreSQL rows, files in local storage and
+on an S3 server; refused uploads leave nothing behind."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from stoflow.catalog import photos as gallery
+from stoflow.catalog import products as catalog
+from stoflow.catalog.rules import parse_input
+from stoflow.db.tenancy import tenant_session
+from stoflow.photos.processing import MAX_PHOTOS_PER_PRODUCT, PhotoRejected
+from stoflow.storage import Storage, user_prefix
+
+
+def _jpeg(colour: str = "red", size: tuple[int, int] = (1200, 900)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def product(make_seller):  # type: ignore[no-untyped-def]
+    seller = make_seller()
+    with tenant_session(seller.id) as db:
+        created = catalog.create_product(db, parse_input({"title": "Jacket", "price": "40"}))
+        return seller.id, created.id
+
+
+def _add(storage: Storage, user_id: int, product_id: int, data: bytes, filename: str = "photo.jpg") -> int:
+    with tenant_session(user_id) as db:
+        return gallery.add_photo(db, storage, user_id=user_id, product_id=product_id, data=data, filename=filename).id  # type: ignore[return-value]
+
+
+def test_photos_are_stored_ordered_and_signed(storage: Storage, product) -> None:  # type: ignore[no-untyped-def]
+    user_id, product_id = product
+    first, second, third = (_add(storage, user_id, product_id, _jpeg(c)) for c in ("red", "green", "blue"))
+    assert len(storage.list(user_prefix(user_id))) == 6  # full + thumbnail each
+    with tenant_session(user_id) as db:
+        gallery.reorder(db, product_id, [third, first, second])
+        gallery.set_label(db, product_id, second, True)
+        views = gallery.views(db, user_id, product_id)
+        assert [view.id for view in views] == [third, first, second]
+        assert [view.is_label for view in views] == [False, False, True]
+        assert all(view.thumb_url.startswith(f"/api/media/u{user_id}/") and "sig=" in view.thumb_url for view in views)
+        # The label is never sent to the AI.
+        assert len(gallery.photos_for_ai(db, storage, product_id)) == 2
+        gallery.make_cover(db, product_id, first)
+        assert next(photo.id for photo in gallery.photos_of(db, product_id)) == first
+        gallery.delete_photo(db, storage, product_id, third)
+        assert [photo.position for photo in gallery.photos_of(db, product_id)] == [0, 1]
+    assert len(storage.list(user_prefix(user_id))) == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "code"),
+    [
+        (b"%PDF-1.7 this is a contract", "invoice.jpg", "photo_not_an_image"),
+        (_jpeg()[:2000], "cut.jpg", "photo_corrupt"),
+    ],
+)
+def test_refused_uploads_leave_nothing_behind(storage: Storage, product, data: bytes, filename: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    user_id, product_id = product
+    with pytest.raises(PhotoRejected) as refused:
+        _add(storage, user_id, product_id, data, filename)
+    assert refused.value.code == code
+    assert storage.list(user_prefix(user_id)) == []
+    with tenant_session(user_id) as db:
+        assert gallery.photos_of(db, product_id) == []
+
+
+def test_at_most_24_photos(storage: Storage, product) -> None:  # type: ignore[no-untyped-def]
+    user_id, product_id = product
+    small = _jpeg(size=(40, 30))
+    for _ in range(MAX_PHOTOS_PER_PRODUCT):
+        _add(storage, user_id, product_id, small)
+    with pytest.raises(PhotoRejected) as refused:
+        _add(storage, user_id, product_id, small)
+    assert refused.value.code == "photo_limit_reached"
+    assert len(storage.list(user_prefix(user_id))) == 2 * MAX_PHOTOS_PER_PRODUCT
+
+
+def test_a_photo_of_another_product_cannot_be_touched(storage: Storage, product) -> None:  # type: ignore[no-untyped-def]
+    user_id, product_id = product
+    photo_id = _add(storage, user_id, product_id, _jpeg())
+    with tenant_session(user_id) as db:
+        other = catalog.create_product(db, parse_input({"title": "Other"}))
+    with pytest.raises(catalog.ProductError) as refused, tenant_session(user_id) as db:
+        gallery.delete_photo(db, storage, other.id, photo_id)  # type: ignore[arg-type]
+    assert refused.value.code == "photo_not_found"
+    assert len(storage.list(user_prefix(user_id))) == 2
+
+
+def test_a_sold_products_photos_are_locked(storage: Storage, product) -> None:  # type: ignore[no-untyped-def]
+    user_id, product_id = product
+    with tenant_session(user_id) as db:
+        catalog.update_product(
+            db,
+            product_id,
+            parse_input(
+                {"title": "Jacket", "description": "Warm", "price": "40", "category": "jeans", "condition": "8"}
+            ),
+            version=1,
+        )
+    _add(storage, user_id, product_id, _jpeg())
+    with tenant_session(user_id) as db:
+        catalog.change_status(db, product_id, "published")
+        catalog.change_status(db, product_id, "sold")
+    with pytest.raises(catalog.ProductError) as locked:
+        _add(storage, user_id, product_id, _jpeg())
+    assert locked.value.code == "product_sold_locked"
