@@ -11,7 +11,9 @@ from typing import Any
 
 import reflex as rx
 
+from stoflow.catalog import photos as gallery
 from stoflow.catalog import products as catalog
+from stoflow.components.browser_auth import api_base
 from stoflow.components.shell import app_page, empty_state, page_title
 from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import t, tr
@@ -79,6 +81,8 @@ class ProductsState(rx.State):
         with tenant_session(user_id) as db:
             page = catalog.list_products(db, self._query())
             self.counts = catalog.status_counts(db)
+            covers = gallery.cover_urls(db, user_id, [row.id for row in page.rows if row.id is not None])
+            base = api_base()
             self.rows = [
                 {
                     "id": str(row.id),
@@ -89,6 +93,7 @@ class ProductsState(rx.State):
                     "status": row.status,
                     "colour": STATUS_COLOURS.get(row.status, "gray"),
                     "updated": row.updated_at.strftime("%Y-%m-%d"),
+                    "thumb": base + covers[row.id] if row.id in covers else "",
                 }
                 for row in page.rows
             ]
@@ -352,6 +357,28 @@ def _row(row: Any) -> rx.Component:
             )
         ),
         rx.table.cell(
+            rx.cond(
+                row["thumb"] != "",
+                rx.image(
+                    src=row["thumb"],
+                    width="44px",
+                    height="44px",
+                    object_fit="cover",
+                    border_radius="6px",
+                    alt="",
+                    loading="lazy",
+                ),
+                rx.center(
+                    rx.icon("image", size=16, color=rx.color("gray", 8)),
+                    width="44px",
+                    height="44px",
+                    bg=rx.color("gray", 3),
+                    border_radius="6px",
+                ),
+            ),
+            width="60px",
+        ),
+        rx.table.cell(
             rx.vstack(
                 rx.link(
                     rx.cond(row["title"] != "", row["title"], t("products.untitled")),
@@ -384,6 +411,7 @@ def products_table() -> rx.Component:
                             id="select-page",
                         )
                     ),
+                    rx.table.column_header_cell(""),
                     *[
                         rx.table.column_header_cell(t(key))
                         for key in (

@@ -112,3 +112,15 @@ def test_a_sold_products_photos_are_locked(storage: Storage, product) -> None:  
     with pytest.raises(catalog.ProductError) as locked:
         _add(storage, user_id, product_id, _jpeg())
     assert locked.value.code == "product_sold_locked"
+
+
+def test_cover_links_are_the_first_photo_of_each_product(storage: Storage, product) -> None:  # type: ignore[no-untyped-def]
+    user_id, product_id = product
+    first, second = _add(storage, user_id, product_id, _jpeg("red")), _add(storage, user_id, product_id, _jpeg("blue"))
+    with tenant_session(user_id) as db:
+        bare = catalog.create_product(db, parse_input({"title": "No photo"}))
+        gallery.reorder(db, product_id, [second, first])
+        covers = gallery.cover_urls(db, user_id, [product_id, bare.id])  # type: ignore[list-item]
+        second_thumb = next(photo.thumb_key for photo in gallery.photos_of(db, product_id) if photo.id == second)
+    assert list(covers) == [product_id]
+    assert covers[product_id].startswith(f"/api/media/{second_thumb}?")
