@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -148,7 +149,7 @@ def browser_timings(base: str, email: str, rounds: int) -> dict[str, float]:
         page.fill("#email", email)
         page.fill("#password", PASSWORD)
         page.press("#password", "Enter")
-        page.wait_for_url("**/dashboard")
+        page.wait_for_url(re.compile(r"/dashboard/?$"))
 
         loads, state_bytes = [], []
         received: list[int] = []  # frame sizes of the current load
@@ -163,25 +164,37 @@ def browser_timings(base: str, email: str, rounds: int) -> dict[str, float]:
                 page.wait_for_timeout(300)
                 state_bytes.append(sum(received))
 
-        def round_trip(action, expected: str) -> float:  # type: ignore[no-untyped-def]
+        def pager_text() -> str:
+            return page.inner_text("#products-pager")
+
+        def round_trip(action) -> float:  # type: ignore[no-untyped-def]
+            """From the action to the pager showing a new count (the event's answer rendered)."""
+            before = pager_text()
             started = time.perf_counter()
             action()
             page.wait_for_function(
-                "expected => document.querySelector('#products-pager')?.textContent.includes(expected)", arg=expected
+                "before => document.querySelector('#products-pager')?.textContent !== before", arg=before
             )
             return (time.perf_counter() - started) * 1000
+
+        def reset() -> None:
+            before = pager_text()
+            page.fill("#products-search", "")
+            page.fill("[name=price_max]", "")
+            page.click("#products-apply")
+            page.wait_for_function(
+                "before => document.querySelector('#products-pager')?.textContent !== before", arg=before
+            )
 
         searches, filters = [], []
         for number in range(rounds):
             brand = BRANDS[number % len(BRANDS)]
             page.fill("#products-search", brand.split("'")[0])
-            searches.append(round_trip(lambda: page.press("#products-search", "Enter"), "Products: "))
-            page.fill("#products-search", "")
+            searches.append(round_trip(lambda: page.press("#products-search", "Enter")))
+            reset()
             page.fill("[name=price_max]", str(10 + number))
-            filters.append(round_trip(lambda: page.click("#products-apply"), "Products: "))
-            page.fill("[name=price_max]", "")
-            page.click("#products-apply")
-            page.wait_for_timeout(100)
+            filters.append(round_trip(lambda: page.click("#products-apply")))
+            reset()
         browser.close()
     figures["search_p95_ms"] = percentile(searches, 0.95)
     figures["filter_p95_ms"] = percentile(filters, 0.95)

@@ -283,3 +283,14 @@ def delete_account(db: Session, *, user_id: int, password: str, context: Request
     for delete_files in FILE_DELETERS:
         delete_files(user_id)
     return email
+
+
+def _register_photo_storage() -> None:
+    """The photo storage's part of an export and of a deletion."""
+    from stoflow.catalog import photos
+
+    PHOTO_SOURCES.append(photos.seller_photos)
+    FILE_DELETERS.append(photos.delete_seller_files)
+
+
+_register_photo_storage()

@@ -9,6 +9,7 @@ saved.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -179,3 +180,24 @@ def photos_for_ai(db: Session, storage: Storage, product_id: int) -> list[tuple[
 
 
 __all__ = ["PhotoRejected", "PhotoView", "add_photo", "delete_photo", "make_cover", "reorder", "set_label", "views"]
+
+
+# --- a seller's files as a whole (GDPR export, account deletion) -------------------------
+
+
+def seller_photos(user_id: int) -> Iterator[tuple[str, bytes]]:
+    """Every full-size photo of a seller, as (path in the export, content)."""
+    from stoflow.storage import get_storage, user_prefix
+
+    storage = get_storage()
+    prefix = user_prefix(user_id)
+    for key in storage.list(prefix):
+        if key.rsplit("/", 1)[-1].startswith("full."):
+            yield key[len(prefix) :].lstrip("/"), storage.get(key)
+
+
+def delete_seller_files(user_id: int) -> None:
+    """Every file of a seller (their account is being deleted)."""
+    from stoflow.storage import get_storage, user_prefix
+
+    get_storage().delete_prefix(user_prefix(user_id))

@@ -124,3 +124,40 @@ def test_cover_links_are_the_first_photo_of_each_product(storage: Storage, produ
         second_thumb = next(photo.thumb_key for photo in gallery.photos_of(db, product_id) if photo.id == second)
     assert list(covers) == [product_id]
     assert covers[product_id].startswith(f"/api/media/{second_thumb}?")
+
+
+def test_a_sellers_photos_are_in_the_export_and_gone_with_the_account(
+    make_seller, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    from stoflow.accounts import gdpr
+    from stoflow.db.engine import db_session
+    from stoflow.storage import get_storage
+    from tests.conftest import STRONG_PASSWORD, clear_caches
+
+    monkeypatch.setenv("STOFLOW_DATA_DIR", str(tmp_path))
+    clear_caches()
+    get_storage.cache_clear()
+    try:
+        seller, neighbour = make_seller(), make_seller()
+        storage = get_storage()
+        for owner in (seller, neighbour):
+            with tenant_session(owner.id) as db:
+                item = catalog.create_product(db, parse_input({"title": "Coat"}))
+            _add(storage, owner.id, item.id, _jpeg())  # type: ignore[arg-type]
+
+        with db_session() as db:
+            archive = zipfile.ZipFile(io.BytesIO(gdpr.export_archive(db, seller.id).data))
+        photos = [name for name in archive.namelist() if name.startswith("photos/")]
+        assert len(photos) == 1 and photos[0].endswith("full.jpg")
+        assert archive.read(photos[0])[:3] == b"\xff\xd8\xff"  # the JPEG itself
+
+        with db_session() as db:
+            gdpr.delete_account(db, user_id=seller.id, password=STRONG_PASSWORD)
+        assert storage.list(user_prefix(seller.id)) == []
+        assert len(storage.list(user_prefix(neighbour.id))) == 2  # the neighbour keeps theirs
+    finally:
+        monkeypatch.undo()
+        clear_caches()
+        get_storage.cache_clear()
