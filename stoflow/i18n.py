@@ -12,8 +12,11 @@ from typing import Any
 from stoflow.texts import accounts as _accounts_texts
 from stoflow.texts import admin_users as _admin_users_texts
 from stoflow.texts import ai as _ai_texts
+from stoflow.texts import ai_ui as _ai_ui_texts
+from stoflow.texts import bulk as _bulk_texts
 from stoflow.texts import catalog as _catalog_texts
 from stoflow.texts import mail as _mail_texts
+from stoflow.texts import photos as _photos_texts
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -239,7 +242,16 @@ def _merge(*modules: Any) -> None:
             MESSAGES[key] = texts
 
 
-_merge(_accounts_texts, _admin_users_texts, _ai_texts, _catalog_texts, _mail_texts)
+_merge(
+    _accounts_texts,
+    _admin_users_texts,
+    _ai_texts,
+    _ai_ui_texts,
+    _bulk_texts,
+    _catalog_texts,
+    _mail_texts,
+    _photos_texts,
+)
 
 
 def tr(language: str, key: str) -> str:
@@ -269,9 +281,12 @@ ERROR_CODES = (
     "permission_denied",
     *_accounts_texts.ERROR_CODES,
     *_ai_texts.ERROR_CODES,
+    *_ai_ui_texts.ERROR_CODES,
     *_admin_users_texts.ERROR_CODES,
+    *_bulk_texts.ERROR_CODES,
     *_catalog_texts.ERROR_CODES,
     *_mail_texts.ERROR_CODES,
+    *_photos_texts.ERROR_CODES,
 )
 
 

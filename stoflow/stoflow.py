@@ -30,6 +30,7 @@ from stoflow.pages import (  # noqa: E402,F401  (registers them)
     index,
     outbox,
     product_editor,
+    product_import,
     products,
     register,
     settings,

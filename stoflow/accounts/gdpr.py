@@ -35,7 +35,7 @@ from stoflow.accounts.schemas import FieldErrors
 from stoflow.audit.service import AuditAction, RequestContext, record_own
 from stoflow.db.tenancy import deprovision_tenant, tenant_session, tenant_tables
 from stoflow.models.base import utcnow
-from stoflow.models.public import AuditEvent, Role, User, UserSession
+from stoflow.models.public import AiUsage, AuditEvent, Role, User, UserSession
 
 PhotoSource = Callable[[int], Iterable[tuple[str, bytes]]]
 FileDeleter = Callable[[int], None]
@@ -64,6 +64,7 @@ All files are UTF-8 JSON; dates are ISO 8601 in UTC.
                    and whether the session was ended.
   audit_log.json   the security log of your account: sign-ins, changes you made, and actions
                    StoFlow staff took on your account (staff addresses are not included).
+  ai_usage.json    each use of the AI assistant: when, what for, the model, tokens and cost.
   data/*.json      one file per table of your own StoFlow space (jobs, products, ...): a list of
                    rows, each row an object {{column: value}}. Binary values are base64 encoded.
   photos/          the pictures you uploaded, if any.
@@ -81,6 +82,7 @@ Tous les fichiers sont en JSON UTF-8 ; les dates sont au format ISO 8601, en UTC
                    adresse IP, navigateur, et si la session a été fermée.
   audit_log.json   le journal de sécurité de votre compte : connexions, modifications que vous avez
                    faites, et actions de l'équipe StoFlow sur votre compte (sans leurs adresses).
+  ai_usage.json    chaque utilisation de l'assistant IA : date, usage, modèle, jetons et coût.
   data/*.json      un fichier par table de votre espace StoFlow (tâches, produits, ...) : une liste
                    de lignes, chacune un objet {{colonne: valeur}}. Les valeurs binaires sont en base64.
   photos/          les photos que vous avez envoyées, le cas échéant.
@@ -196,6 +198,22 @@ def _audit_log(db: Session, user_id: int) -> Iterator[dict[str, Any]]:
         }
 
 
+def _ai_usage(db: Session, user_id: int) -> list[dict[str, Any]]:
+    rows = db.exec(sqlmodel_select(AiUsage).where(AiUsage.user_id == user_id).order_by(col(AiUsage.at)))
+    return [
+        {
+            "at": row.at,
+            "feature": row.feature,
+            "model": row.model,
+            "input_tokens": row.input_tokens,
+            "output_tokens": row.output_tokens,
+            "cost_eur": row.cost_eur,
+            "outcome": row.outcome,
+        }
+        for row in rows
+    ]
+
+
 def _table_rows(session: Session, table: Table) -> Iterator[dict[str, Any]]:
     query = select(table).order_by(*table.primary_key.columns).execution_options(yield_per=ROWS_PER_FETCH)
     for row in session.connection().execute(query).mappings():
@@ -227,6 +245,7 @@ def export_archive(db: Session, user_id: int, *, context: RequestContext | None 
         archive.writestr(_entry("sessions.json", now), _dumps(_sessions(db, user_id), indent=2))
         with archive.open(_entry("audit_log.json", now), "w") as stream:
             _write_json_list(stream, _audit_log(db, user_id))
+        archive.writestr(_entry("ai_usage.json", now), _dumps(_ai_usage(db, user_id), indent=2))
         with tenant_session(user_id) as tenant:
             # One snapshot for every table, so rows that refer to each other agree.
             tenant.connection().exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

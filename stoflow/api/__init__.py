@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from stoflow.api import account, auth, health, media
+from stoflow.api import account, auth, health, media, products_csv
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,7 @@ def create_api() -> FastAPI:
     api.include_router(auth.router)
     api.include_router(account.router)
     api.include_router(media.router)
+    api.include_router(products_csv.router)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

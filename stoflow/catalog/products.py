@@ -209,7 +209,7 @@ def _uncursor(cursor: str) -> tuple[str, int] | None:
         return None
 
 
-def _filtered(query: Any, criteria: ProductQuery) -> Any:
+def filter_products(query: Any, criteria: ProductQuery) -> Any:
     if criteria.status == "trash":
         query = query.where(col(Product.deleted_at).is_not(None))
     else:
@@ -238,7 +238,7 @@ def list_products(db: Session, criteria: ProductQuery) -> ProductPage:
     """One page of products (keyset pagination: constant cost however deep the page)."""
     size = criteria.page_size if criteria.page_size in PAGE_SIZES else PAGE_SIZES[0]
     sort_column, descending = _SORTS.get(criteria.sort, _SORTS["newest"])
-    query = _filtered(select(Product), criteria)
+    query = filter_products(select(Product), criteria)
     cursor = _uncursor(criteria.after) if criteria.after else None
     if cursor is not None:
         raw, last_id = cursor
@@ -265,7 +265,7 @@ def list_products(db: Session, criteria: ProductQuery) -> ProductPage:
             "title": last.title.lower(),
         }.get(criteria.sort, last.id)
         next_cursor = _cursor(sort_value, last.id)  # type: ignore[arg-type]
-    total = int(db.exec(_filtered(select(func.count()).select_from(Product), criteria)).one())
+    total = int(db.exec(filter_products(select(func.count()).select_from(Product), criteria)).one())
     return ProductPage(rows=rows, next_cursor=next_cursor, total=total)
 
 

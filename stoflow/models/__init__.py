@@ -17,6 +17,7 @@ from stoflow.models.attributes import (
     VintedCategoryRule,
 )
 from stoflow.models.public import (
+    AiUsage,
     AuditEvent,
     EmailToken,
     EmailTokenPurpose,
@@ -30,6 +31,7 @@ from stoflow.models.public import (
 from stoflow.models.tenant import Job, JobAttempt, JobStatus
 
 __all__ = [
+    "AiUsage",
     "AttributeValue",
     "AuditEvent",
     "Brand",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Text, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -166,3 +167,31 @@ class AuditEvent(SQLModel, table=True):
     user_agent: str | None = Field(default=None, max_length=512)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB, nullable=True))
+
+
+class AiUsage(SQLModel, table=True):
+    """One charged AI call of a seller: which feature, model, tokens and cost, and how it ended.
+
+    A row is a call counted against the seller's monthly AI credits (`stoflow.ai.usage`):
+    every successful call, and failed ones that still spent tokens (a blocked answer).
+    """
+
+    __tablename__ = "ai_usage"
+    __table_args__ = (
+        CheckConstraint("feature IN ('fill_from_photos', 'write_listing')", name="ck_ai_usage_feature"),
+        {"schema": PUBLIC_SCHEMA},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey(f"{PUBLIC_SCHEMA}.users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    at: datetime = timestamp(index=True)
+    feature: str = Field(max_length=32)
+    model: str = Field(max_length=64)
+    input_tokens: int = Field(default=0)
+    output_tokens: int = Field(default=0)
+    cost_eur: Decimal = Field(default=Decimal(0), sa_column=Column(Numeric(10, 6), nullable=False))
+    outcome: str = Field(default="ok", max_length=32)  # "ok" or the AiError code

@@ -22,6 +22,8 @@ from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import ERROR_CODES, MESSAGES, t, t_code, tr
 from stoflow.models.tenant.products import Product
 from stoflow.pages import routes
+from stoflow.pages.product_ai import ai_panel
+from stoflow.pages.product_photos import photo_gallery
 from stoflow.reference import service as reference
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
@@ -636,8 +638,8 @@ def editor() -> rx.Component:
             ),
             status_bar(),
             rx.grid(
-                rx.vstack(listing_card(), details_card(), spacing="5", width="100%"),
-                rx.vstack(price_card(), spacing="5", width="100%"),
+                rx.vstack(photo_gallery(), listing_card(), details_card(), spacing="5", width="100%"),
+                rx.vstack(ai_panel(), price_card(), spacing="5", width="100%"),
                 columns=rx.breakpoints(initial="1", lg="2"),
                 spacing="5",
                 width="100%",

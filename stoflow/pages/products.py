@@ -6,17 +6,21 @@ of each event; ids sent by the browser are looked up in that seller's schema onl
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import reflex as rx
 
+from stoflow.catalog import bulk
 from stoflow.catalog import photos as gallery
 from stoflow.catalog import products as catalog
+from stoflow.catalog.choices import reference_check
 from stoflow.components.browser_auth import api_base
 from stoflow.components.shell import app_page, empty_state, page_title
 from stoflow.db.tenancy import tenant_session
-from stoflow.i18n import t, tr
+from stoflow.i18n import t, t_code, tr
 from stoflow.models.tenant.products import ProductStatus
 from stoflow.pages import routes
 from stoflow.state.language import LanguageState
@@ -27,6 +31,7 @@ TABS = (ALL, *(status.value for status in ProductStatus), "trash")
 SORTS = ("newest", "oldest", "price_asc", "price_desc", "title")
 STATUS_COLOURS = {"draft": "gray", "published": "green", "sold": "blue", "archived": "orange"}
 BULK_STATUSES = ("published", "archived", "draft")
+EDIT_KINDS = ("price_percent", "price_amount", "category", "brand")
 
 
 def _price(value: Decimal, currency: str) -> str:
@@ -47,8 +52,15 @@ class ProductsState(rx.State):
     cursors: list[str] = []
     next_cursor: str = ""
     selected: list[int] = []
+    all_matching: bool = False  # every product the filters match, not only this page
     loaded: bool = False
     busy: bool = False
+    # The bulk edit dialog, and a running bulk job.
+    edit_kind: str = "price_percent"
+    edit_error: str = ""
+    job_id: int = 0
+    job_progress: int = 0
+    job_text: str = ""
 
     async def _user_id(self) -> int | None:
         identity = (await self.get_state(SessionState))._identity()
@@ -104,7 +116,7 @@ class ProductsState(rx.State):
         return None
 
     async def _restart(self) -> rx.event.EventSpec | None:
-        self.cursors, self.selected = [], []
+        self.cursors, self.selected, self.all_matching = [], [], False
         return await self._reload()
 
     @rx.event
@@ -159,49 +171,91 @@ class ProductsState(rx.State):
     @rx.event
     def toggle_page(self, checked: bool) -> None:
         self.selected = [int(row["id"]) for row in self.rows] if checked else []
+        self.all_matching = False
 
-    async def _bulk(self, action: Any, done_key: str) -> rx.event.EventSpec | None:
+    @rx.event
+    def select_all_matching(self) -> None:
+        self.selected = [int(row["id"]) for row in self.rows]
+        self.all_matching = True
+
+    @rx.event
+    def choose_edit_kind(self, kind: str) -> None:
+        self.edit_kind = kind if kind in EDIT_KINDS else "price_percent"
+        self.edit_error = ""
+
+    async def _run(self, action: bulk.BulkAction) -> rx.event.EventSpec | list[rx.event.EventSpec] | None:
+        """Apply a bulk action to the selection: here for a few products, as a job for many."""
         user_id = await self._user_id()
         if user_id is None:
             return rx.redirect(routes.sign_in(next_path=routes.PRODUCTS))
         language = await self._language()
-        ids = list(self.selected)
-        if not ids:
-            return None
-        with tenant_session(user_id) as db:
-            changed, refused = action(db, ids)
-        self.selected = []
+        try:
+            action = bulk.check_action(action, known=reference_check())
+            with tenant_session(user_id) as db:
+                ids = bulk.select_ids(db, self._query_all()) if self.all_matching else list(self.selected)
+                if not ids:
+                    raise bulk.BulkError("bulk_nothing_selected")
+                if len(ids) <= bulk.SYNC_LIMIT:
+                    result = bulk.apply(db, ids, action)
+                    ids = []
+            if ids:
+                self.job_id = bulk.start_bulk(user_id, ids, action, language=language)
+                self.job_progress, self.job_text = 0, tr(language, "bulk.started")
+                self.selected, self.all_matching = [], False
+                return ProductsState.watch_job
+        except bulk.BulkError as refused:
+            self.edit_error = refused.code
+            return rx.toast.error(tr(language, refused.code))
+        self.selected, self.all_matching, self.edit_error = [], False, ""
         await self._reload()
-        message = f"{tr(language, done_key)}: {changed}"
-        if refused:
-            return rx.toast.warning(f"{message} · {tr(language, 'products.bulk_refused')}: {refused}")
-        return rx.toast.success(message)
+        text = bulk.summary(language, result)
+        return rx.toast.warning(text) if result.refused else rx.toast.success(text)
+
+    def _query_all(self) -> catalog.ProductQuery:
+        return dataclasses.replace(self._query(), after=None)
 
     @rx.event
-    async def bulk_trash(self) -> rx.event.EventSpec | None:
-        return await self._bulk(lambda db, ids: (catalog.trash(db, ids), 0), "products.trashed")
+    async def bulk_trash(self) -> Any:
+        return await self._run(bulk.BulkAction("trash"))
 
     @rx.event
-    async def bulk_restore(self) -> rx.event.EventSpec | None:
-        return await self._bulk(lambda db, ids: (catalog.restore(db, ids), 0), "products.restored")
+    async def bulk_restore(self) -> Any:
+        return await self._run(bulk.BulkAction("restore"))
 
     @rx.event
-    async def bulk_status(self, status: str) -> rx.event.EventSpec | None:
-        if status not in BULK_STATUSES:
-            return None
+    async def bulk_status(self, status: str) -> Any:
+        return await self._run(bulk.BulkAction("status", str(status)))
 
-        def move(db: Any, ids: list[int]) -> tuple[int, int]:
-            changed = refused = 0
-            for product_id in ids:
-                try:
-                    with db.begin_nested():
-                        catalog.change_status(db, product_id, status)
-                    changed += 1
-                except catalog.ProductError:
-                    refused += 1
-            return changed, refused
+    @rx.event
+    async def bulk_edit(self, form: dict[str, Any]) -> Any:
+        return await self._run(bulk.BulkAction(self.edit_kind, str(form.get("value", ""))[:200]))
 
-        return await self._bulk(move, "products.status_changed")
+    @rx.event(background=True)
+    async def watch_job(self) -> Any:
+        """Follow a bulk job until it ends: the progress bar moves, then the summary shows."""
+        for _ in range(3600):  # at most half an hour of polling
+            async with self:
+                session = await self.get_state(SessionState)
+                identity = session._identity()
+                language = (await self.get_state(LanguageState)).lang
+                if identity is None or not self.job_id:
+                    self.job_id = 0
+                    return None
+                with tenant_session(identity.user_id) as db:
+                    progress = bulk.job_progress(db, self.job_id)
+                if progress is None:
+                    self.job_id = 0
+                    return None
+                self.job_progress = progress.progress
+                self.job_text = f"{tr(language, 'bulk.progress')}: {progress.done}/{progress.total}"
+                if progress.finished:
+                    self.job_id = 0
+                    await self._reload()
+                    if progress.error:
+                        return rx.toast.error(f"{tr(language, 'bulk.failed')}: {tr(language, progress.error)}")
+                    return rx.toast.success(f"{tr(language, 'bulk.done')}: {bulk.summary(language, progress.result)}")
+            await asyncio.sleep(0.5)
+        return None
 
     @rx.var
     def page_number(self) -> int:
@@ -279,70 +333,155 @@ def filters() -> rx.Component:
     )
 
 
-def bulk_bar() -> rx.Component:
-    in_trash = ProductsState.tab == "trash"
+def _selection_text() -> rx.Component:
     return rx.cond(
-        ProductsState.selected.length() > 0,
+        ProductsState.all_matching,
+        rx.text(t("products.all_matching"), ": ", ProductsState.total, size="2", weight="medium", id="selection"),
         rx.hstack(
-            rx.text(ProductsState.selected.length(), " ", t("products.selected"), size="2", weight="medium"),
-            rx.spacer(),
+            rx.text(
+                ProductsState.selected.length(), " ", t("products.selected"), size="2", weight="medium", id="selection"
+            ),
             rx.cond(
-                in_trash,
-                rx.button(t("products.restore"), size="1", variant="soft", on_click=ProductsState.bulk_restore),
-                rx.hstack(
-                    rx.menu.root(
-                        rx.menu.trigger(
-                            rx.button(
-                                t("products.change_status"),
-                                rx.icon("chevron-down", size=12),
-                                size="1",
-                                variant="soft",
-                                id="bulk-status",
-                            )
-                        ),
-                        rx.menu.content(
-                            *[
-                                rx.menu.item(t(f"product.status.{status}"), on_click=ProductsState.bulk_status(status))
-                                for status in BULK_STATUSES
-                            ]
-                        ),
-                    ),
-                    rx.alert_dialog.root(
-                        rx.alert_dialog.trigger(
-                            rx.button(
-                                t("products.to_trash"), size="1", color_scheme="red", variant="soft", id="bulk-trash"
-                            )
-                        ),
-                        rx.alert_dialog.content(
-                            rx.alert_dialog.title(t("products.to_trash")),
-                            rx.alert_dialog.description(t("products.to_trash_confirm"), size="2"),
-                            rx.flex(
-                                rx.alert_dialog.cancel(
-                                    rx.button(t("account.cancel"), variant="soft", color_scheme="gray")
-                                ),
-                                rx.alert_dialog.action(
-                                    rx.button(
-                                        t("products.to_trash"),
-                                        color_scheme="red",
-                                        on_click=ProductsState.bulk_trash,
-                                        id="confirm-trash",
-                                    )
-                                ),
-                                spacing="3",
-                                justify="end",
-                                margin_top="16px",
-                            ),
-                        ),
-                    ),
-                    spacing="2",
+                ProductsState.all_selected & (ProductsState.total > ProductsState.rows.length()),
+                rx.link(
+                    t("bulk.select_all_matching"),
+                    " (",
+                    ProductsState.total,
+                    ")",
+                    size="2",
+                    as_="button",
+                    on_click=ProductsState.select_all_matching,
+                    id="select-all-matching",
                 ),
             ),
-            padding="8px 12px",
-            bg=rx.color("accent", 2),
-            border_radius="8px",
-            width="100%",
+            spacing="3",
             align="center",
-            id="bulk-bar",
+        ),
+    )
+
+
+def _edit_dialog() -> rx.Component:
+    value_field = rx.match(
+        ProductsState.edit_kind,
+        ("price_percent", rx.input(name="value", placeholder="-10", inputmode="decimal", id="bulk-value")),
+        ("price_amount", rx.input(name="value", placeholder="-2.50", inputmode="decimal", id="bulk-value")),
+        rx.input(name="value", id="bulk-value"),
+    )
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(t("products.bulk_edit"), size="1", variant="soft", id="bulk-edit")),
+        rx.dialog.content(
+            rx.dialog.title(t("products.bulk_edit")),
+            rx.form(
+                rx.vstack(
+                    rx.select.root(
+                        rx.select.trigger(width="100%", id="bulk-kind"),
+                        rx.select.content(*[rx.select.item(t(f"bulk.kind.{kind}"), value=kind) for kind in EDIT_KINDS]),
+                        value=ProductsState.edit_kind,
+                        on_change=ProductsState.choose_edit_kind,
+                    ),
+                    value_field,
+                    rx.cond(
+                        ProductsState.edit_error != "",
+                        rx.text(t_code(ProductsState.edit_error), color=rx.color("red", 11), size="1", id="bulk-error"),
+                    ),
+                    rx.flex(
+                        rx.dialog.close(
+                            rx.button(t("account.cancel"), variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button(t("products.apply"), type="submit", id="bulk-apply"),
+                        spacing="3",
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=ProductsState.bulk_edit,
+                reset_on_submit=False,
+            ),
+            max_width="420px",
+        ),
+    )
+
+
+def _trash_button() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(t("products.to_trash"), size="1", color_scheme="red", variant="soft", id="bulk-trash")
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t("products.to_trash")),
+            rx.alert_dialog.description(t("products.to_trash_confirm"), size="2"),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button(t("account.cancel"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        t("products.to_trash"),
+                        color_scheme="red",
+                        on_click=ProductsState.bulk_trash,
+                        id="confirm-trash",
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="16px",
+            ),
+        ),
+    )
+
+
+def bulk_bar() -> rx.Component:
+    in_trash = ProductsState.tab == "trash"
+    actions = rx.cond(
+        in_trash,
+        rx.button(t("products.restore"), size="1", variant="soft", on_click=ProductsState.bulk_restore),
+        rx.hstack(
+            rx.menu.root(
+                rx.menu.trigger(
+                    rx.button(
+                        t("products.change_status"),
+                        rx.icon("chevron-down", size=12),
+                        size="1",
+                        variant="soft",
+                        id="bulk-status",
+                    )
+                ),
+                rx.menu.content(
+                    *[
+                        rx.menu.item(t(f"product.status.{status}"), on_click=ProductsState.bulk_status(status))
+                        for status in BULK_STATUSES
+                    ]
+                ),
+            ),
+            _edit_dialog(),
+            _trash_button(),
+            spacing="2",
+        ),
+    )
+    return rx.fragment(
+        rx.cond(
+            ProductsState.job_id > 0,
+            rx.vstack(
+                rx.text(ProductsState.job_text, size="2", id="bulk-job-text"),
+                rx.progress(value=ProductsState.job_progress, width="100%", id="bulk-job-progress"),
+                width="100%",
+                spacing="1",
+            ),
+        ),
+        rx.cond(
+            ProductsState.selected.length() > 0,
+            rx.hstack(
+                _selection_text(),
+                rx.spacer(),
+                actions,
+                padding="8px 12px",
+                bg=rx.color("accent", 2),
+                border_radius="8px",
+                width="100%",
+                align="center",
+                wrap="wrap",
+                id="bulk-bar",
+            ),
         ),
     )
 
@@ -482,7 +621,17 @@ def products_page() -> rx.Component:
         rx.hstack(
             page_title("products.title", "products.intro"),
             rx.spacer(),
-            rx.link(rx.button(rx.icon("plus", size=16), t("products.new"), id="new-product"), href=routes.PRODUCT_NEW),
+            rx.hstack(
+                rx.link(
+                    rx.button(rx.icon("file-spreadsheet", size=16), t("products.import_export"), variant="soft"),
+                    href=routes.PRODUCT_IMPORT,
+                    id="to-import",
+                ),
+                rx.link(
+                    rx.button(rx.icon("plus", size=16), t("products.new"), id="new-product"), href=routes.PRODUCT_NEW
+                ),
+                spacing="2",
+            ),
             width="100%",
             align="start",
         ),

@@ -19,6 +19,7 @@ RESET_PASSWORD = "/reset-password"  # ?token=…
 ACCOUNT = "/account"  # profile, password, sessions, data, deletion
 PRODUCTS = "/products"
 PRODUCT_NEW = "/products/new"
+PRODUCT_IMPORT = "/products/import"
 PRODUCT_EDIT = "/products/[product_id]"  # the editor of one product
 
 

@@ -4,7 +4,7 @@ Tasks are thin: they take ids (a `user_id` first for seller work), open a sessio
 and call services. Importing this package registers every task.
 """
 
-from stoflow.tasks import maintenance  # noqa: F401  (registers the tasks)
+from stoflow.tasks import catalog, maintenance  # noqa: F401  (registers the tasks)
 from stoflow.tasks.app import app, tenant_task
 
 __all__ = ["app", "tenant_task"]

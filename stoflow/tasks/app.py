@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from kombu import Queue
 
 from stoflow.config import ConfigError, get_settings
@@ -54,6 +55,11 @@ def create_app() -> Celery:
             "purge-expired-sessions": {
                 "task": "stoflow.maintenance.purge_expired_sessions",
                 "schedule": timedelta(hours=1),
+            },
+            # Products in the Trash for over 30 days, with their files; at night, once a day.
+            "purge-trash": {
+                "task": "stoflow.catalog.purge_trash",
+                "schedule": crontab(hour=3, minute=17),
             },
         },
     )

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,77 +9,37 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from stoflow.config import PROJECT_ROOT
+from stoflow.launcher.appserver import running_app
 from stoflow.launcher.embedded import free_port
-from stoflow.launcher.tools import find_bun
+from stoflow.launcher.tools import LaunchError
+from tests.integration.gemini_sim import RunningSimulator, running_simulator
 
-START_TIMEOUT_S = 900  # a first production build installs and compiles the frontend
 SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url, timeout=5)
-        return True
-    except urllib.error.HTTPError:
-        return True  # 401/503 still means the server is up
-    except (urllib.error.URLError, OSError):
-        return False
+@pytest.fixture(scope="session")
+def gemini_simulator() -> Iterator[RunningSimulator]:
+    """The Gemini simulator (sandbox/gemini) the app server's AI calls go to."""
+    with running_simulator() as simulator:
+        yield simulator
 
 
 @pytest.fixture(scope="session")
-def app_server(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    base = f"http://localhost:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "REFLEX_REDIS_URL": redis_url,
-        "PORT": str(port),
-        "PUBLIC_URL": base,
-        "STOFLOW_ENV": "test",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_CHECK_LATEST_VERSION": "false",
-        "NPM_CONFIG_REGISTRY": os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
-    }
-    bun = find_bun(PROJECT_ROOT)
-    if bun is not None:
-        env["REFLEX_BUN_PATH"] = str(bun)
+def app_server(
+    database_url: str, redis_url: str, gemini_simulator: RunningSimulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     log_path = Path(tmp_path_factory.mktemp("web")) / "web.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                str(PROJECT_ROOT / ".venv" / "bin" / "reflex"),
-                "run", "--env", "prod", "--single-port",
-                "--frontend-port", str(port), "--backend-port", str(port),
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _answers(f"{base}/api/auth/me"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"StoFlow did not start; its log:\n{log_path.read_text()[-5000:]}")
-                time.sleep(2)
-            # The pages themselves are served once the build is mounted.
-            while not _answers(f"{base}/login/"):
-                time.sleep(1)
+    simulator = {"GOOGLE_API_KEY": gemini_simulator.api_key, "GEMINI_BASE_URL": gemini_simulator.base_url}
+    try:
+        with running_app(
+            database_url=database_url, redis_url=redis_url, port=free_port(), log_path=log_path, extra_env=simulator
+        ) as base:
             yield base
-        finally:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    except LaunchError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")

@@ -83,13 +83,26 @@ def test_create_find_edit_and_bulk_change(page: Page, app_server: str, make_sell
     page.click("#select-page")
     page.click("#bulk-status")
     page.get_by_role("menuitem", name="Archived").click()
-    expect(page.get_by_text("Status changed: 2")).to_be_visible()
+    expect(page.get_by_text("Changed: 2")).to_be_visible()
     expect(page.locator("#tab-archived")).to_contain_text("2")
+
+    # A price change by percentage: 34.90 and 20.00 go up by 10 %.
+    page.click("#tab-archived")
+    expect(page.locator(".product-row")).to_have_count(2)
+    page.click("#select-page")
+    page.click("#bulk-edit")
+    page.fill("#bulk-value", "10")
+    page.click("#bulk-apply")
+    expect(page.locator(".product-row").filter(has_text="38.39 EUR")).to_have_count(1)
+    expect(page.locator(".product-row").filter(has_text="22.00 EUR")).to_have_count(1)
+    with tenant_session(user_id) as db:
+        prices = sorted(str(p.price) for p in db.exec(select(Product)).all())
+    assert prices == ["22.00", "38.39"]
 
     page.click("#select-page")
     page.click("#bulk-trash")
     page.click("#confirm-trash")
-    expect(page.get_by_text("Moved to the Trash: 2")).to_be_visible()
+    expect(page.locator(".product-row")).to_have_count(0)
     page.click("#tab-trash")
     expect(page.locator(".product-row")).to_have_count(2)
 

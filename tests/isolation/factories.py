@@ -73,10 +73,12 @@ def make_product(session: Session, marker: str) -> Product:
 
 def make_product_photo(session: Session, marker: str) -> ProductPhoto:
     product = session.exec(select(Product).order_by(col(Product.id).desc())).first() or make_product(session, marker)
+    # Keys live under the seller's own prefix, as the photo service writes them.
+    owner = int(str(getattr(session, "tenant_schema", "user_0")).removeprefix("user_"))
     photo = ProductPhoto(
         product_id=product.id,
-        full_key=f"u0/p{product.id}/{marker}/full.jpg",
-        thumb_key=f"u0/p{product.id}/{marker}/thumb.webp",
+        full_key=f"u{owner}/p{product.id}/{marker}/full.jpg",
+        thumb_key=f"u{owner}/p{product.id}/{marker}/thumb.webp",
         content_type=f"image/{marker}"[:32],
         width=800,
         height=600,
