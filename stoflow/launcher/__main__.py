@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from stoflow.launcher.embedded import EmbeddedServices
+from stoflow.launcher.embedded import EmbeddedServices, free_port
 from stoflow.launcher.tools import LaunchError, check_port_free, exit_code_of_pytest, find_bun
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,10 +130,44 @@ def _stop_group(process: subprocess.Popen[bytes]) -> None:
         pass
 
 
+SANDBOX_GEMINI_KEY = "sandbox-gemini-key"  # the only key the local simulator accepts
+
+
+@contextmanager
+def gemini_sandbox(env: dict[str, str]) -> Iterator[None]:
+    """Without a Gemini key, AI features talk to the simulator (sandbox/gemini), started here.
+
+    Only in development: a configured GOOGLE_API_KEY or GEMINI_BASE_URL is left alone.
+    """
+    from stoflow.config import ConfigError, get_settings  # late: reads .env too, as the app will
+
+    try:
+        settings = get_settings()
+    except ConfigError:
+        yield  # `setup` reports the configuration problem itself
+        return
+    if settings.google_api_key or settings.gemini_base_url or settings.is_production:
+        yield
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox.gemini", "--port", str(port), "--api-key", SANDBOX_GEMINI_KEY],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    env.update(GEMINI_BASE_URL=f"http://127.0.0.1:{port}", GOOGLE_API_KEY=SANDBOX_GEMINI_KEY)
+    _say(f"No GOOGLE_API_KEY: AI features use the Gemini simulator on port {port}.")
+    try:
+        yield
+    finally:
+        _stop_group(process)
+
+
 def serve(procfile: str, command: str, port: int) -> int:
     check_port_free(port, command)
-    with embedded_services(DATA) as urls:
-        env = child_environment(urls, port)
+    with embedded_services(DATA) as urls, gemini_sandbox(env := child_environment(urls, port)):
         setup = subprocess.run([sys.executable, "-m", "stoflow.cli", "setup"], cwd=ROOT, env=env)
         if setup.returncode != 0:
             _say("Set-up failed (see above); nothing was started.")
