@@ -206,7 +206,7 @@ def browser_timings(base: str, email: str, rounds: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--database-url", help="a PostgreSQL server to use instead of an embedded one")
     parser.add_argument("--redis-url", help="a Redis server to use instead of an embedded one")
     args = parser.parse_args()

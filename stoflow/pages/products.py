@@ -86,13 +86,15 @@ class ProductsState(rx.State):
             after=self.cursors[-1] if self.cursors else None,
         )
 
-    async def _reload(self) -> rx.event.EventSpec | None:
+    async def _reload(self, *, counts: bool = False) -> rx.event.EventSpec | None:
+        """The visible page again; the counts per status only when products may have changed."""
         user_id = await self._user_id()
         if user_id is None:
             return rx.redirect(routes.sign_in(next_path=routes.PRODUCTS))
         with tenant_session(user_id) as db:
             page = catalog.list_products(db, self._query())
-            self.counts = catalog.status_counts(db)
+            if counts or not self.counts:
+                self.counts = catalog.status_counts(db)
             covers = gallery.cover_urls(db, user_id, [row.id for row in page.rows if row.id is not None])
             base = api_base()
             self.rows = [
@@ -115,13 +117,13 @@ class ProductsState(rx.State):
         self.loaded = True
         return None
 
-    async def _restart(self) -> rx.event.EventSpec | None:
+    async def _restart(self, *, counts: bool = False) -> rx.event.EventSpec | None:
         self.cursors, self.selected, self.all_matching = [], [], False
-        return await self._reload()
+        return await self._reload(counts=counts)
 
     @rx.event
     async def load(self) -> rx.event.EventSpec | None:
-        return await self._restart()
+        return await self._restart(counts=True)
 
     @rx.event
     async def choose_tab(self, tab: str) -> rx.event.EventSpec | None:
@@ -207,7 +209,7 @@ class ProductsState(rx.State):
             self.edit_error = refused.code
             return rx.toast.error(tr(language, refused.code))
         self.selected, self.all_matching, self.edit_error = [], False, ""
-        await self._reload()
+        await self._reload(counts=True)
         text = bulk.summary(language, result)
         return rx.toast.warning(text) if result.refused else rx.toast.success(text)
 
@@ -250,7 +252,7 @@ class ProductsState(rx.State):
                 self.job_text = f"{tr(language, 'bulk.progress')}: {progress.done}/{progress.total}"
                 if progress.finished:
                     self.job_id = 0
-                    await self._reload()
+                    await self._reload(counts=True)
                     if progress.error:
                         return rx.toast.error(f"{tr(language, 'bulk.failed')}: {tr(language, progress.error)}")
                     return rx.toast.success(f"{tr(language, 'bulk.done')}: {bulk.summary(language, progress.result)}")

@@ -17,7 +17,7 @@ from reflex.state import BaseState, StateUpdate
 from reflex_base.event import Event, get_hydrate_event
 
 from stoflow.pages import routes
-from stoflow.state.session import SessionState
+from stoflow.state.session import SessionState, forget_event_check
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 class SessionMiddleware(Middleware):
     async def preprocess(self, app: App, state: BaseState, event: Event) -> StateUpdate | None:
+        forget_event_check()  # each event checks afresh
         if event.name == get_hydrate_event(state):
             return None  # a page load: its guard (on_load) decides
         session = await state.get_state(SessionState)

@@ -11,6 +11,8 @@ load. When the handshake's access token expires, the state renews its own server
 from __future__ import annotations
 
 import logging
+import time
+from contextvars import ContextVar
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -24,6 +26,16 @@ from stoflow.db.engine import db_session
 from stoflow.pages import routes
 
 log = logging.getLogger(__name__)
+
+
+CHECK_REUSE_S = 1.0
+# (client token, identity, when) of the last check in this event's context.
+_event_check: ContextVar[tuple[str, Identity | None, float] | None] = ContextVar("stoflow_event_check", default=None)
+
+
+def forget_event_check() -> None:
+    """Start an event with no earlier answer (the middleware calls this first)."""
+    _event_check.set(None)
 
 
 class SessionState(rx.State):
@@ -48,7 +60,17 @@ class SessionState(rx.State):
         return morsel.value if morsel is not None else None
 
     def _identity(self) -> Identity | None:
-        """The live identity of this browser, checked against the database now."""
+        """The live identity of this browser, checked against the database now.
+
+        Within one event the session middleware has just checked it: that answer is
+        reused for this browser for at most CHECK_REUSE_S, never longer (a background
+        task started by the event checks again on its next round).
+        """
+        checked = _event_check.get()
+        token = self.router.session.client_token
+        if checked is not None and checked[0] == token and time.monotonic() - checked[2] < CHECK_REUSE_S:
+            self._show(checked[1])
+            return checked[1]
         with db_session() as db:
             found = identity_for_state(
                 db,
@@ -59,6 +81,7 @@ class SessionState(rx.State):
         identity = found.identity if found else None
         self._renewed_access = found.access if found else ""
         self._show(identity)
+        _event_check.set((token, identity, time.monotonic()))
         return identity
 
     def _context(self) -> RequestContext:

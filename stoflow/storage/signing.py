@@ -61,10 +61,20 @@ def sign(key: str, *, user_id: int, expires_at: datetime) -> str:
     return f"{MEDIA_PATH}{key}?{query}"
 
 
+URL_STEP_S = 300  # expiries are rounded up to this step: the same link for a while, so browsers cache it
+
+
 def media_url(key: str, *, user_id: int, ttl_seconds: int | None = None, now: datetime | None = None) -> str:
-    """A signed link to `key` valid for MEDIA_URL_TTL_SECONDS (or `ttl_seconds`) from now."""
+    """A signed link to `key` valid for at least MEDIA_URL_TTL_SECONDS (or `ttl_seconds`).
+
+    The expiry is rounded up to the next URL_STEP_S, so every page showing a photo within
+    those minutes gets the very same link and the browser serves it from its cache.
+    """
     ttl = ttl_seconds if ttl_seconds is not None else get_settings().media_url_ttl_seconds
-    return sign(key, user_id=user_id, expires_at=(now or datetime.now(UTC)) + timedelta(seconds=ttl))
+    moment = (now or datetime.now(UTC)) + timedelta(seconds=ttl)
+    step = URL_STEP_S if ttl >= URL_STEP_S else 1
+    rounded = -(-int(moment.timestamp()) // step) * step
+    return sign(key, user_id=user_id, expires_at=datetime.fromtimestamp(rounded, UTC))
 
 
 def verify(key: str, uid: int, exp: int, sig: str) -> bool:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from stoflow.api import create_api
 from stoflow.config import get_settings
 from stoflow.storage import LocalStorage, get_storage, photo_key
-from stoflow.storage.signing import media_url, sign, signature
+from stoflow.storage.signing import URL_STEP_S, media_url, sign, signature
 
 JPEG = b"\xff\xd8\xff\xe0 a stored jpeg"
 KEY = photo_key(1, 10, 100, "full")
@@ -57,7 +57,12 @@ def test_signed_link_serves_the_photo_privately_without_a_session(client: TestCl
     assert response.headers["x-content-type-options"] == "nosniff"
     cache = response.headers["cache-control"]
     assert cache.startswith("private, max-age=")
-    assert 0 < int(cache.rsplit("=", 1)[1]) <= get_settings().media_url_ttl_seconds
+    # At least the configured lifetime, rounded up to the next step (the same link for a while).
+    assert (
+        get_settings().media_url_ttl_seconds
+        <= int(cache.rsplit("=", 1)[1])
+        <= (get_settings().media_url_ttl_seconds + URL_STEP_S)
+    )
 
 
 def test_thumbnail_is_served_as_webp(client: TestClient, storage: LocalStorage) -> None:
@@ -156,3 +161,12 @@ def test_a_link_survives_a_secret_rotation_until_it_expires(
     monkeypatch.delenv("JWT_SECRET_KEY_PREVIOUS")
     get_settings.cache_clear()
     assert client.get(url).status_code == 403
+
+
+def test_links_made_minutes_apart_are_the_same_so_browsers_cache_them() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 11, 25, 10, 0, 1, tzinfo=UTC)
+    first = media_url(KEY, user_id=1, now=start)
+    assert media_url(KEY, user_id=1, now=start + timedelta(minutes=4)) == first
+    assert media_url(KEY, user_id=1, now=start + timedelta(minutes=6)) != first
