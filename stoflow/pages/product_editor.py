@@ -360,6 +360,7 @@ def listing_card() -> rx.Component:
                 _label("editor.title", "title"),
                 rx.input(
                     id="title",
+                    name="title",
                     value=ProductEditorState.title,
                     on_change=ProductEditorState.set_title,
                     width="100%",
@@ -375,6 +376,7 @@ def listing_card() -> rx.Component:
                 _label("editor.description", "description"),
                 rx.text_area(
                     id="description",
+                    name="description",
                     value=ProductEditorState.description,
                     on_change=ProductEditorState.set_description,
                     rows="7",

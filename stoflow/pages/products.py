@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,10 +20,13 @@ from stoflow.catalog import products as catalog
 from stoflow.catalog.choices import reference_check
 from stoflow.components.browser_auth import api_base
 from stoflow.components.shell import app_page, empty_state, page_title
+from stoflow.db.engine import db_session
 from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import t, t_code, tr
+from stoflow.models.base import utcnow
 from stoflow.models.tenant.products import ProductStatus
 from stoflow.pages import routes
+from stoflow.reference import service as reference
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
 
@@ -32,6 +36,7 @@ SORTS = ("newest", "oldest", "price_asc", "price_desc", "title")
 STATUS_COLOURS = {"draft": "gray", "published": "green", "sold": "blue", "archived": "orange"}
 BULK_STATUSES = ("published", "archived", "draft")
 EDIT_KINDS = ("price_percent", "price_amount", "category", "brand")
+ADDED_CHOICES = ("7", "30", "90")
 
 
 def _price(value: Decimal, currency: str) -> str:
@@ -48,6 +53,11 @@ class ProductsState(rx.State):
     page_size: int = 25
     price_min: str = ""
     price_max: str = ""
+    category: str = ""
+    brand: str = ""
+    added: str = ""  # "", "7", "30", "90": added in the last N days
+    view: str = "table"  # or "grid"
+    categories: list[dict[str, str]] = []
     # Keyset pages: the cursors that led to each page so far (Previous pops one).
     cursors: list[str] = []
     next_cursor: str = ""
@@ -76,9 +86,13 @@ class ProductsState(rx.State):
             except InvalidOperation:
                 return None
 
+        added_since = utcnow() - timedelta(days=int(self.added)) if self.added in ADDED_CHOICES else None
         return catalog.ProductQuery(
             search=self.search,
             status=None if self.tab == ALL else self.tab,
+            category=self.category or None,
+            brand=self.brand or None,
+            added_since=added_since,
             price_min=money(self.price_min),
             price_max=money(self.price_max),
             sort=self.sort,
@@ -123,7 +137,16 @@ class ProductsState(rx.State):
 
     @rx.event
     async def load(self) -> rx.event.EventSpec | None:
+        language = await self._language()
+        with db_session() as db:
+            self.categories = [
+                {"key": node.key, "label": node.path} for node in reference.leaf_categories(db, language)
+            ]  # type: ignore[arg-type]
         return await self._restart(counts=True)
+
+    @rx.event
+    def choose_view(self, view: str | list[str]) -> None:
+        self.view = "grid" if view == "grid" else "table"
 
     @rx.event
     async def choose_tab(self, tab: str) -> rx.event.EventSpec | None:
@@ -135,6 +158,11 @@ class ProductsState(rx.State):
         self.search = str(form.get("search", ""))[:200]
         self.price_min = str(form.get("price_min", ""))[:12]
         self.price_max = str(form.get("price_max", ""))[:12]
+        category = str(form.get("category", ""))[:64]
+        self.category = category if any(option["key"] == category for option in self.categories) else ""
+        self.brand = str(form.get("brand", "")).strip()[:120]
+        added = str(form.get("added", ""))
+        self.added = added if added in ADDED_CHOICES else ""
         return await self._restart()
 
     @rx.event
@@ -312,8 +340,25 @@ def filters() -> rx.Component:
                     width="280px",
                     default_value=ProductsState.search,
                 ),
-                rx.input(name="price_min", placeholder=t("products.price_min"), width="110px", inputmode="decimal"),
-                rx.input(name="price_max", placeholder=t("products.price_max"), width="110px", inputmode="decimal"),
+                rx.el.select(
+                    rx.el.option(t("products.any_category"), value=""),
+                    rx.foreach(ProductsState.categories, lambda o: rx.el.option(o["label"], value=o["key"])),
+                    name="category",
+                    id="products-category",
+                    class_name="native-select compact",
+                    style={"width": "200px"},
+                ),
+                rx.input(name="brand", placeholder=t("products.brand"), width="140px", id="products-brand"),
+                rx.input(name="price_min", placeholder=t("products.price_min"), width="100px", inputmode="decimal"),
+                rx.input(name="price_max", placeholder=t("products.price_max"), width="100px", inputmode="decimal"),
+                rx.el.select(
+                    rx.el.option(t("products.any_date"), value=""),
+                    *[rx.el.option(t(f"products.added.{days}"), value=days) for days in ADDED_CHOICES],
+                    name="added",
+                    id="products-added",
+                    class_name="native-select compact",
+                    style={"width": "150px"},
+                ),
                 rx.button(t("products.apply"), type="submit", variant="soft", id="products-apply"),
                 spacing="2",
                 wrap="wrap",
@@ -322,6 +367,18 @@ def filters() -> rx.Component:
             reset_on_submit=False,
         ),
         rx.spacer(),
+        rx.segmented_control.root(
+            rx.segmented_control.item(
+                rx.icon("list", size=14), value="table", id="view-table", aria_label=t("products.view_table")
+            ),
+            rx.segmented_control.item(
+                rx.icon("layout-grid", size=14), value="grid", id="view-grid", aria_label=t("products.view_grid")
+            ),
+            value=ProductsState.view,
+            on_change=ProductsState.choose_view,
+            size="1",
+            id="products-view",
+        ),
         rx.select.root(
             rx.select.trigger(id="products-sort", min_width="170px"),
             rx.select.content(*[rx.select.item(t(f"products.sort.{sort}"), value=sort) for sort in SORTS]),
@@ -574,6 +631,69 @@ def products_table() -> rx.Component:
     )
 
 
+def _card(row: Any) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.box(
+                rx.cond(
+                    row["thumb"] != "",
+                    rx.image(src=row["thumb"], width="100%", height="100%", object_fit="cover", alt="", loading="lazy"),
+                    rx.center(rx.icon("image", size=28, color=rx.color("gray", 8)), width="100%", height="100%"),
+                ),
+                rx.box(
+                    rx.checkbox(
+                        checked=ProductsState.selected.contains(row["id"].to(int)),
+                        on_change=lambda _checked: ProductsState.toggle(row["id"]),
+                        aria_label=row["title"],
+                    ),
+                    position="absolute",
+                    top="8px",
+                    left="8px",
+                    bg=rx.color("gray", 1),
+                    border_radius="4px",
+                    padding="2px",
+                ),
+                position="relative",
+                width="100%",
+                aspect_ratio="1",
+                bg=rx.color("gray", 3),
+                border_radius="6px",
+                overflow="hidden",
+            ),
+            rx.link(
+                rx.cond(row["title"] != "", row["title"], t("products.untitled")),
+                href=f"{routes.PRODUCTS}/" + row["id"],
+                weight="medium",
+                size="2",
+                class_name="product-title",
+                truncate=True,
+                width="100%",
+            ),
+            rx.hstack(
+                rx.text(row["price"], size="2"),
+                rx.spacer(),
+                rx.badge(_status_label(row["status"]), color_scheme=row["colour"], variant="soft", size="1"),
+                width="100%",
+                align="center",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        size="1",
+        class_name="product-card",
+    )
+
+
+def products_grid() -> rx.Component:
+    return rx.grid(
+        rx.foreach(ProductsState.rows, _card),
+        columns=rx.breakpoints(initial="2", sm="3", md="4", lg="5"),
+        spacing="3",
+        width="100%",
+        id="products-grid",
+    )
+
+
 def pager() -> rx.Component:
     return rx.hstack(
         rx.text(
@@ -646,7 +766,12 @@ def products_page() -> rx.Component:
                     ProductsState.loaded,
                     rx.cond(
                         ProductsState.rows.length() > 0,
-                        rx.vstack(products_table(), pager(), width="100%", spacing="3"),
+                        rx.vstack(
+                            rx.cond(ProductsState.view == "grid", products_grid(), products_table()),
+                            pager(),
+                            width="100%",
+                            spacing="3",
+                        ),
                         empty_state("package-open", "products.empty_title", "products.empty"),
                     ),
                     rx.vstack(*[rx.skeleton(height="2em", width="100%") for _ in range(4)], width="100%"),

@@ -78,7 +78,15 @@ def test_create_find_edit_and_bulk_change(page: Page, app_server: str, make_sell
     shoot(page, "products-desktop")
 
     page.fill("#products-search", "")
-    page.press("#products-search", "Enter")
+    page.select_option("#products-category", index=1)  # the category the jeans have
+    page.click("#products-apply")
+    expect(page.locator(".product-row")).to_have_count(1)
+    page.click("#view-grid")
+    expect(page.locator(".product-card")).to_have_count(1)
+    shoot(page, "products-grid-desktop")
+    page.click("#view-table")
+    page.select_option("#products-category", index=0)
+    page.click("#products-apply")
     expect(page.locator(".product-row")).to_have_count(2)
     page.click("#select-page")
     page.click("#bulk-status")
