@@ -201,3 +201,41 @@ def delete_seller_files(user_id: int) -> None:
     from stoflow.storage import get_storage, user_prefix
 
     get_storage().delete_prefix(user_prefix(user_id))
+
+
+def copy_photos(db: Session, storage: Storage, *, user_id: int, source_id: int, target_id: int) -> int:
+    """Give product `target_id` its own copies of `source_id`'s photos (files and rows).
+
+    Copies, not shared keys: deleting a photo of one never takes the other's. Returns how
+    many were copied; a failure removes the files already copied.
+    """
+    written: list[str] = []
+    try:
+        for photo in photos_of(db, source_id):
+            name = uuid.uuid4().hex
+            full_key = photo_key(user_id, target_id, name, "full")
+            thumb_key = photo_key(user_id, target_id, name, "thumb")
+            storage.put(full_key, storage.get(photo.full_key), photo.content_type)
+            written.append(full_key)
+            storage.put(thumb_key, storage.get(photo.thumb_key), "image/webp")
+            written.append(thumb_key)
+            db.add(
+                ProductPhoto(
+                    product_id=target_id,
+                    position=photo.position,
+                    is_label=photo.is_label,
+                    full_key=full_key,
+                    thumb_key=thumb_key,
+                    content_type=photo.content_type,
+                    width=photo.width,
+                    height=photo.height,
+                    size_bytes=photo.size_bytes,
+                    sha256=photo.sha256,
+                )
+            )
+        db.flush()
+    except BaseException:
+        for key in written:
+            storage.delete(key)
+        raise
+    return len(written) // 2

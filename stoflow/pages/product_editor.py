@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from stoflow.accounts.schemas import FieldErrors
+from stoflow.catalog import photos as gallery
 from stoflow.catalog import products as catalog
 from stoflow.catalog.choices import reference_check
 from stoflow.catalog.rules import CURRENCIES, MAX_COLORS, TITLE_LIMITS, parse_input
@@ -27,6 +28,7 @@ from stoflow.pages.product_photos import photo_gallery
 from stoflow.reference import service as reference
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
+from stoflow.storage import get_storage
 
 FORM_ID = "product-form"
 MARKETPLACE_NAMES = {"vinted": "Vinted", "ebay": "eBay", "etsy": "Etsy"}
@@ -292,6 +294,9 @@ class ProductEditorState(rx.State):
             with tenant_session(user_id) as db:
                 copy = catalog.duplicate(db, self.product_id)
                 copy_id = copy.id
+                gallery.copy_photos(
+                    db, get_storage(), user_id=user_id, source_id=self.product_id, target_id=copy_id or 0
+                )
         except catalog.ProductError as refused:
             return rx.toast.error(tr(await self._language(), refused.code))
         return rx.redirect(routes.product(copy_id or 0))

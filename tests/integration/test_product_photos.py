@@ -161,3 +161,23 @@ def test_a_sellers_photos_are_in_the_export_and_gone_with_the_account(
         monkeypatch.undo()
         clear_caches()
         get_storage.cache_clear()
+
+
+def test_a_duplicate_gets_its_own_copies_of_the_photos(storage: Storage, product) -> None:  # type: ignore[no-untyped-def]
+    user_id, product_id = product
+    _add(storage, user_id, product_id, _jpeg("red"))
+    label = _add(storage, user_id, product_id, _jpeg("blue"))
+    with tenant_session(user_id) as db:
+        gallery.set_label(db, product_id, label, True)
+        copy = catalog.duplicate(db, product_id)
+        assert gallery.copy_photos(db, storage, user_id=user_id, source_id=product_id, target_id=copy.id) == 2  # type: ignore[arg-type]
+        copied = gallery.photos_of(db, copy.id)  # type: ignore[arg-type]
+        originals = gallery.photos_of(db, product_id)
+    assert [photo.is_label for photo in copied] == [False, True]
+    assert {photo.full_key for photo in copied}.isdisjoint(photo.full_key for photo in originals)
+    assert len(storage.list(user_prefix(user_id))) == 8
+    # Deleting the original's photos leaves the copy's files in place.
+    with tenant_session(user_id) as db:
+        for photo in originals:
+            gallery.delete_photo(db, storage, product_id, photo.id)  # type: ignore[arg-type]
+    assert all(storage.exists(photo.full_key) for photo in copied)
