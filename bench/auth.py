@@ -18,14 +18,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.tenants import fresh_database, percentile
+from bench.tenants import database_server, fresh_database, percentile
 
 PASSWORD = "correct horse battery staple"
 
@@ -105,19 +104,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL server to use instead of an embedded one")
     args = parser.parse_args()
 
-    services = None
-    server_url = args.database_url
-    if not server_url:
-        from stoflow.launcher.embedded import EmbeddedServices
-
-        services = EmbeddedServices(Path(tempfile.mkdtemp(prefix="stoflow-bench-")))
-        services.start(database=True, redis=False)
-        server_url = services.database_url
-    try:
+    with database_server(args.database_url) as server_url:
         figures = run(args.rounds, server_url)
-    finally:
-        if services is not None:
-            services.stop()
     for name, value in figures.items():
         print(f"{name} {value:.2f}")
 

@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,6 +46,23 @@ def fresh_database(server_url: str) -> str:
     return (
         make_url(server_url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
     )
+
+
+@contextmanager
+def database_server(url: str | None) -> Iterator[str]:
+    """`url`, or an embedded PostgreSQL in a temporary directory for the benchmark's length."""
+    if url:
+        yield url
+        return
+    from stoflow.launcher.embedded import EmbeddedServices
+
+    services = EmbeddedServices(Path(tempfile.mkdtemp(prefix="stoflow-bench-")))
+    services.start(database=True, redis=False)
+    try:
+        assert services.database_url is not None
+        yield services.database_url
+    finally:
+        services.stop()
 
 
 def run(tenants: int, server_url: str) -> dict[str, float]:
@@ -106,19 +125,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL server to use instead of an embedded one")
     args = parser.parse_args()
 
-    services = None
-    server_url = args.database_url
-    if not server_url:
-        from stoflow.launcher.embedded import EmbeddedServices
-
-        services = EmbeddedServices(Path(tempfile.mkdtemp(prefix="stoflow-bench-")))
-        services.start(database=True, redis=False)
-        server_url = services.database_url
-    try:
+    with database_server(args.database_url) as server_url:
         figures = run(args.tenants, server_url)
-    finally:
-        if services is not None:
-            services.stop()
     for name, value in figures.items():
         print(f"{name} {value:.1f}" if name.endswith("_ms_p50") or name.endswith("_ms_p95") else f"{name} {value:.2f}")
 

@@ -33,7 +33,7 @@ class DeleteBody(BaseModel):
     password: str = Field(default="", max_length=1024)
 
 
-def _signed_in(request: Request) -> Identity | JSONResponse:
+def signed_in_identity(request: Request) -> Identity | JSONResponse:
     try:
         with db_session() as db:
             identity = identity_from_access(db, request.cookies.get(ACCESS_COOKIE))
@@ -49,7 +49,7 @@ def change_password(body: ChangePasswordBody, request: Request, background: Back
     """New password (the current one required); every other device is signed out."""
     if not origin_allowed(request):
         return refused_origin()
-    identity = _signed_in(request)
+    identity = signed_in_identity(request)
     if isinstance(identity, JSONResponse):
         return identity
     try:
@@ -78,7 +78,7 @@ def delete_account(body: DeleteBody, request: Request, background: BackgroundTas
     """Delete the account, its workspace and files, after checking the password."""
     if not origin_allowed(request):
         return refused_origin()
-    identity = _signed_in(request)
+    identity = signed_in_identity(request)
     if isinstance(identity, JSONResponse):
         return identity
     try:
@@ -100,7 +100,7 @@ def delete_account(body: DeleteBody, request: Request, background: BackgroundTas
 @router.get("/export")
 def export(request: Request) -> Response:
     """Everything StoFlow holds about the account, as a ZIP (GDPR article 20)."""
-    identity = _signed_in(request)
+    identity = signed_in_identity(request)
     if isinstance(identity, JSONResponse):
         return identity
     with db_session() as db:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from stoflow.api.account import _signed_in
+from stoflow.api.account import signed_in_identity
 from stoflow.catalog import csv_io
 from stoflow.catalog.products import ProductQuery
 from stoflow.db.tenancy import tenant_session
@@ -31,7 +31,7 @@ def export_csv(
     search: str = Query(default="", max_length=200),
 ) -> Response:
     """Every product matching `status` (a status or "trash"; none: all live ones) and `search`."""
-    identity = _signed_in(request)
+    identity = signed_in_identity(request)
     if isinstance(identity, JSONResponse):
         return identity
     query = ProductQuery(search=search, status=status if status in STATUSES else None)

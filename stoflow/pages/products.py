@@ -64,7 +64,6 @@ class ProductsState(rx.State):
     selected: list[int] = []
     all_matching: bool = False  # every product the filters match, not only this page
     loaded: bool = False
-    busy: bool = False
     # The bulk edit dialog, and a running bulk job.
     edit_kind: str = "price_percent"
     edit_error: str = ""

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from stoflow.config import PROJECT_ROOT
 from stoflow.launcher.embedded import free_port
 from stoflow.storage import LocalStorage, Storage
 from stoflow.storage.s3 import S3Storage
@@ -47,3 +54,45 @@ def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
         return LocalStorage(tmp_path / "media")
     endpoint = request.getfixturevalue("s3_endpoint")
     return S3Storage(new_bucket(endpoint), endpoint, ACCESS_KEY, SECRET_KEY, region=REGION)
+
+
+@contextmanager
+def celery_worker(database_url: str, redis_url: str, *, queues: str, include: str, name: str) -> Iterator[None]:
+    """A real Celery worker (solo pool) on the test Redis, stopped by its own process group."""
+    from stoflow.tasks import app
+
+    app.conf.broker_url = app.conf.result_backend = redis_url
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "stoflow.tasks",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "-Q",
+        queues,
+        "--include",
+        include,
+        "--hostname",
+        f"{name}-{os.getpid()}@%h",
+    ]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5, limit=1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        yield
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

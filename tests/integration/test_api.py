@@ -268,13 +268,17 @@ def test_delete_account_needs_the_password(client: TestClient) -> None:
     _register(client, email)
     _verify(client, email)
     _sign_in(client, email)
+    user_id = client.get("/api/auth/me").json()["user_id"]
     wrong = client.post("/api/account/delete", json={"password": "not my password!"})
     assert wrong.status_code == 422 and wrong.json()["errors"] == {"password": "password_wrong"}
+    with db_session() as db:
+        assert db.exec(select(func.count()).select_from(UserSession).where(UserSession.user_id == user_id)).one() == 1
     done = client.post("/api/account/delete", json={"password": STRONG_PASSWORD})
     assert done.status_code == 200
+    assert ACCESS_COOKIE not in client.cookies and REFRESH_COOKIE not in client.cookies
     with db_session() as db:
         assert db.exec(select(User).where(User.email == email)).first() is None
-        assert db.exec(select(func.count()).select_from(UserSession)).one() >= 0
+        assert db.exec(select(func.count()).select_from(UserSession).where(UserSession.user_id == user_id)).one() == 0
     assert client.get("/api/auth/me").status_code == 401
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,12 +14,13 @@ from sqlmodel import Session, col, select
 from stoflow.catalog import bulk
 from stoflow.catalog.bulk import BulkAction, BulkError
 from stoflow.catalog.products import ProductQuery
-from stoflow.config import PROJECT_ROOT, get_settings
+from stoflow.config import get_settings
 from stoflow.db.tenancy import tenant_session
 from stoflow.models import Job, JobStatus
 from stoflow.models.base import utcnow
 from stoflow.models.tenant.products import Product, ProductStatus
 from stoflow.storage import LocalStorage, get_storage, photo_key
+from tests.integration.conftest import celery_worker
 
 
 def _product(db: Session, **fields: object) -> Product:
@@ -191,45 +188,9 @@ def test_a_failing_job_keeps_its_finished_chunks_and_says_why(seller_id: int, mo
 
 
 @pytest.fixture(scope="module")
-def worker(database_url: str, redis_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    from stoflow.tasks import app
-
-    app.conf.broker_url = app.conf.result_backend = redis_url
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "stoflow.tasks",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "-Q",
-            "default",
-            "--include",
-            "stoflow.tasks.catalog",
-            "--hostname",
-            f"test-bulk-{os.getpid()}@%h",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5, limit=1):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the Celery worker did not start")
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+def worker(database_url: str, redis_url: str) -> Iterator[None]:
+    with celery_worker(database_url, redis_url, queues="default", include="stoflow.tasks.catalog", name="test-bulk"):
+        yield
 
 
 @pytest.mark.worker

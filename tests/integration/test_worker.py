@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -17,56 +12,26 @@ from sqlmodel import select
 
 from stoflow.accounts import email_links, tokens
 from stoflow.accounts import service as accounts
-from stoflow.config import PROJECT_ROOT
 from stoflow.db.engine import db_session
 from stoflow.db.tenancy import tenant_session
 from stoflow.models import EmailToken, EmailTokenPurpose, Job, UserSession
 from stoflow.models.base import utcnow
 from tests.conftest import STRONG_PASSWORD, unique_email
+from tests.integration.conftest import celery_worker
 
 pytestmark = pytest.mark.worker
 
 
 @pytest.fixture(scope="module")
-def worker(database_url: str, redis_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    from stoflow.tasks import app
-
-    app.conf.broker_url = app.conf.result_backend = redis_url
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "stoflow.tasks",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "-Q",
-            "default,ai,ebay,etsy,vinted",
-            "--include",
-            "tests.integration.worker_tasks",
-            "--hostname",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5, limit=1):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the Celery worker did not start")
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+def worker(database_url: str, redis_url: str) -> Iterator[None]:
+    with celery_worker(
+        database_url,
+        redis_url,
+        queues="default,ai,ebay,etsy,vinted",
+        include="tests.integration.worker_tasks",
+        name="test",
+    ):
+        yield
 
 
 def test_tenant_task_writes_into_the_sellers_schema_only(worker, make_seller) -> None:  # type: ignore[no-untyped-def]
