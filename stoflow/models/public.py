@@ -173,7 +173,9 @@ class AiUsage(SQLModel, table=True):
     """One charged AI call of a seller: which feature, model, tokens and cost, and how it ended.
 
     A row is a call counted against the seller's monthly AI credits (`stoflow.ai.usage`):
-    every successful call, and failed ones that still spent tokens (a blocked answer).
+    every successful call, and failed ones that still spent tokens (a blocked answer). While
+    the call runs, its row is a credit reserved for it: outcome "pending", no model or tokens
+    yet; it is filled in when the call counts, deleted when it does not.
     """
 
     __tablename__ = "ai_usage"
@@ -194,4 +196,4 @@ class AiUsage(SQLModel, table=True):
     input_tokens: int = Field(default=0)
     output_tokens: int = Field(default=0)
     cost_eur: Decimal = Field(default=Decimal(0), sa_column=Column(Numeric(10, 6), nullable=False))
-    outcome: str = Field(default="ok", max_length=32)  # "ok" or the AiError code
+    outcome: str = Field(default="ok", max_length=32)  # "ok", the AiError code, or "pending"

@@ -28,7 +28,7 @@ import reflex as rx
 from stoflow.ai.gemini import AiError, AiErrorCode, GeminiClient
 from stoflow.ai.listing import MARKETPLACES, AllowedValues, FillResult, Language, ListingText, Marketplace
 from stoflow.ai.templates import template_listing
-from stoflow.ai.usage import charge, credits_left, require_credit
+from stoflow.ai.usage import credits_left, reserved_credit
 from stoflow.catalog.photos import photos_for_ai, photos_of
 from stoflow.catalog.rules import DESCRIPTION_MAX, MAX_COLORS, TITLE_MAX
 from stoflow.config import get_settings
@@ -261,43 +261,29 @@ def _client() -> GeminiClient:
 
 def _fill(user_id: int, product_id: int, language: Language, draft: _Draft) -> _Answer:
     client = _client()
-    with db_session() as db:
-        require_credit(db, user_id)
-    photos: list[tuple[bytes, str]] = []
-    if product_id:
-        with tenant_session(user_id) as db:  # the seller's own schema: another seller's id finds nothing
-            photos = photos_for_ai(db, get_storage(), product_id)
-    if not photos:
-        raise AiError(cast(AiErrorCode, "ai_no_photos"), f"product {product_id} has no photo the AI may see")
-    labels = _Labels.read(language)
-    try:
+    with reserved_credit(user_id, "fill_from_photos") as credit:
+        photos: list[tuple[bytes, str]] = []
+        if product_id:
+            with tenant_session(user_id) as db:  # the seller's own schema: another seller's id finds nothing
+                photos = photos_for_ai(db, get_storage(), product_id)
+        if not photos:
+            raise AiError(cast(AiErrorCode, "ai_no_photos"), f"product {product_id} has no photo the AI may see")
+        labels = _Labels.read(language)
         result, usage = client.fill_from_photos(photos, language=language, allowed=labels.allowed())
-    except AiError as error:
-        with db_session() as db:
-            charge(db, user_id, "fill_from_photos", error.usage, error.code)
-        raise
-    with db_session() as db:
-        charge(db, user_id, "fill_from_photos", usage, "ok")
+        credit.spent(usage)
     rows, changes = _fill_proposals(result, draft, labels, language)
     return _Answer(rows, changes, list(result.details))
 
 
 def _write(user_id: int, language: Language, marketplace: Marketplace, draft: _Draft, details: list[str]) -> _Answer:
     client = _client()
-    with db_session() as db:
-        require_credit(db, user_id)
-    facts = draft.attributes(_Labels.read(language), details)
-    # The seller's own words are facts too (and what they wrote may be all there is).
-    facts["seller_title"] = draft.title
-    facts["seller_description"] = draft.description[:SELLER_TEXT_CHARS]
-    try:
+    with reserved_credit(user_id, "write_listing") as credit:
+        facts = draft.attributes(_Labels.read(language), details)
+        # The seller's own words are facts too (and what they wrote may be all there is).
+        facts["seller_title"] = draft.title
+        facts["seller_description"] = draft.description[:SELLER_TEXT_CHARS]
         listing, usage = client.write_listing(facts, language=language, marketplace=marketplace)
-    except AiError as error:
-        with db_session() as db:
-            charge(db, user_id, "write_listing", error.usage, error.code)
-        raise
-    with db_session() as db:
-        charge(db, user_id, "write_listing", usage, "ok")
+        credit.spent(usage)
     rows, changes = _listing_proposals(listing, draft, language)
     return _Answer(rows, changes, details)
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from stoflow.accounts import gdpr
 from stoflow.ai.gemini import AiError, Usage
-from stoflow.ai.usage import charge, credits_left, month_start, require_credit
+from stoflow.ai.usage import Feature, credits_left, month_start, require_credit, reserve_credit, settle
 from stoflow.config import get_settings
 from stoflow.db.engine import db_session
 from stoflow.models import AiUsage
@@ -35,6 +35,11 @@ def three_credits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def _rows(user_id: int) -> list[AiUsage]:
     with db_session() as db:
         return list(db.exec(select(AiUsage).where(AiUsage.user_id == user_id).order_by(col(AiUsage.id))).all())
+
+
+def charge(db: Session, user_id: int, feature: Feature, usage: Usage | None, outcome: str = "ok") -> AiUsage | None:
+    """One AI call of the seller, as the app records it: a reserved credit, then settled."""
+    return settle(db, reserve_credit(db, user_id, feature), usage, outcome)
 
 
 def _charge_at(user_id: int, at: datetime, outcome: str = "ok") -> None:

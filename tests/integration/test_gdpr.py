@@ -319,11 +319,12 @@ def test_an_unknown_account_cannot_be_exported_or_deleted(database_url: str) -> 
 
 def test_the_export_lists_the_sellers_ai_usage_only(make_seller) -> None:  # type: ignore[no-untyped-def]
     from stoflow.ai.gemini import Usage
-    from stoflow.ai.usage import charge
+    from stoflow.ai.usage import reserve_credit, settle
 
     seller, other = make_seller(), make_seller()
     with db_session() as db:
-        charge(db, seller.id, "write_listing", Usage("gemini-2.5-flash", 120, 80, Decimal("0.000210")))
-        charge(db, other.id, "fill_from_photos", Usage("gemini-2.5-flash", 999, 99, Decimal("0.001")))
+        mine, others = reserve_credit(db, seller.id, "write_listing"), reserve_credit(db, other.id, "fill_from_photos")
+        settle(db, mine, Usage("gemini-2.5-flash", 120, 80, Decimal("0.000210")))
+        settle(db, others, Usage("gemini-2.5-flash", 999, 99, Decimal("0.001")))
     usage = _json(_files(_export(seller.id)), "ai_usage.json")
     assert [(row["feature"], row["input_tokens"], row["outcome"]) for row in usage] == [("write_listing", 120, "ok")]
