@@ -28,6 +28,16 @@ from stoflow.catalog.photos import delete_product_files
 from stoflow.catalog.rules import MAX_PRICE, ReferenceCheck, accept_any
 from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import tr
+from stoflow.jobs.service import (
+    JobProgress,
+    QueueUnavailable,
+    commit_start,
+    commit_step,
+    commit_success,
+    mark_failed,
+    read_progress,
+    send_job,
+)
 from stoflow.models import Job, JobStatus
 from stoflow.models.base import utcnow
 from stoflow.models.tenant.products import Product, ProductStatus
@@ -250,22 +260,7 @@ def chunks(ids: list[int], size: int = CHUNK_SIZE) -> Iterator[list[int]]:
 # --- Bulk jobs --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BulkProgress:
-    """What the page shows of a running or finished bulk job."""
-
-    job_id: int
-    status: str
-    progress: int
-    message: str
-    done: int
-    total: int
-    result: BulkResult
-    error: str | None
-
-    @property
-    def finished(self) -> bool:
-        return JobStatus(self.status).is_final
+BulkProgress = JobProgress[BulkResult]
 
 
 def summary(language: str, result: BulkResult) -> str:
@@ -311,38 +306,15 @@ def start_bulk(user_id: int, ids: list[int], action: BulkAction, *, language: st
     with tenant_session(user_id) as db:
         job_id = create_job(db, wanted, action, language=language).id or 0
     try:
-        sent = bulk_edit.apply_async(args=(user_id, job_id), queue="default")
-    except Exception as error:  # the broker is down: say so, keep the detail in the job
-        with tenant_session(user_id) as db:
-            job = db.get(Job, job_id)
-            if job is not None:
-                job.status, job.error, job.finished_at = JobStatus.failed.value, "queue_unavailable", utcnow()
-                job.message = repr(error)[:500]
-                db.add(job)
+        send_job(bulk_edit, user_id, job_id)
+    except QueueUnavailable as error:
         raise BulkError("queue_unavailable") from error
-    with tenant_session(user_id) as db:
-        job = db.get(Job, job_id)
-        if job is not None and job.task_id is None:
-            job.task_id = sent.id
-            db.add(job)
     return job_id
 
 
 def job_progress(db: Session, job_id: int) -> BulkProgress | None:
     """The progress of bulk job `job_id` of this seller (None: no such bulk job)."""
-    job = db.get(Job, job_id)
-    if job is None or job.kind != JOB_KIND:
-        return None
-    return BulkProgress(
-        job_id=job.id or 0,
-        status=job.status,
-        progress=job.progress,
-        message=job.message,
-        done=int(job.payload.get("done", 0)),
-        total=int(job.payload.get("count", 0)),
-        result=BulkResult.from_payload(job.payload.get("result")),
-        error=job.error,
-    )
+    return read_progress(db, job_id, JOB_KIND, BulkResult.from_payload)
 
 
 def run_job(db: Session, job_id: int, *, on_chunk: Callable[[], None] | None = None) -> BulkResult | None:
@@ -361,41 +333,26 @@ def run_job(db: Session, job_id: int, *, on_chunk: Callable[[], None] | None = N
     total = len(ids)
     done = int(job.payload.get("done", 0))
     result = BulkResult.from_payload(job.payload.get("result"))
-    job.status, job.attempts = JobStatus.running.value, job.attempts + 1
-    job.started_at = job.started_at or utcnow()
-    db.add(job)
-    db.commit()
+    commit_start(db, job)
     for chunk in chunks(ids[done:]):
         result.add(apply(db, chunk, action))
         done += len(chunk)
-        job.payload = {**job.payload, "done": done, "result": result.as_payload()}
-        job.progress = min(100, done * 100 // total) if total else 100
-        job.message = f"{tr(language, 'bulk.progress')}: {done}/{total}"
-        db.add(job)
-        db.commit()
+        message = f"{tr(language, 'bulk.progress')}: {done}/{total}"
+        commit_step(db, job, done=done, total=total, result=result.as_payload(), message=message)
         if on_chunk is not None:
             on_chunk()
-    job.status, job.progress, job.finished_at = JobStatus.succeeded.value, 100, utcnow()
-    job.message = summary(language, result)
-    job.payload = {**job.payload, "done": total, "result": result.as_payload()}
-    db.add(job)
-    db.commit()
+    commit_success(db, job, result=result.as_payload(), message=summary(language, result))
     return result
 
 
 def fail_job(db: Session, job_id: int, error: str) -> None:
     """Mark bulk job `job_id` failed (what the finished chunks changed stays)."""
-    db.rollback()
-    job = db.get(Job, job_id)
-    if job is None or JobStatus(job.status).is_final:
-        return
-    language = str(job.payload.get("language", "en"))
-    result = BulkResult.from_payload(job.payload.get("result"))
-    job.status, job.finished_at = JobStatus.failed.value, utcnow()
-    job.error = error[:2000]
-    job.message = f"{tr(language, 'bulk_interrupted')} {summary(language, result)}"
-    db.add(job)
-    db.commit()
+
+    def message(job: Job, language: str) -> str:
+        result = BulkResult.from_payload(job.payload.get("result"))
+        return f"{tr(language, 'bulk_interrupted')} {summary(language, result)}"
+
+    mark_failed(db, job_id, error, message)
 
 
 # --- The Trash purge ----------------------------------------------------------------------
