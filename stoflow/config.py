@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     r2_endpoint_url: str | None = None  # any S3 endpoint; default: R2's, from R2_ACCOUNT_ID
     # How long a signed photo link stays valid.
     media_url_ttl_seconds: int = Field(default=900, ge=30, le=7 * 24 * 3600)
+    # Let the CSV import fetch photo links on private or local addresses (tests and
+    # development only: refused in production, where it would open the private network).
+    photo_fetch_allow_private: bool = False
 
     # --- Billing (Stripe) -----------------------------------------------------
     stripe_secret_key: SecretStr | None = None
@@ -245,6 +248,8 @@ def _check_production_secrets(settings: Settings) -> None:
         raise ConfigError(f"JWT_SECRET_KEY_PREVIOUS is too weak: use at least {MIN_SECRET_LENGTH} characters.")
     if not settings.public_url.startswith("https://"):
         raise ConfigError("PUBLIC_URL must be an https:// URL when STOFLOW_ENV=production.")
+    if settings.photo_fetch_allow_private:
+        raise ConfigError("PHOTO_FETCH_ALLOW_PRIVATE must not be set when STOFLOW_ENV=production.")
 
 
 def load_settings() -> Settings:

@@ -6,8 +6,9 @@ Each row is checked by the editor's rules (stoflow.catalog.rules.parse_input), s
 the editor would refuse is refused here with the same codes. Nothing is imported while a
 row has an error, unless the seller chooses to import the valid rows only.
 
-Photos: a `photo_urls` column is read and counted but nothing is downloaded; ZIPs of
-photos are not supported yet.
+Photos: a `photos` column (or `photo_urls`) names each product's photos, as links or as
+files of a ZIP uploaded with the CSV; the preview checks them and the import hands them to
+a `photo_import` job (stoflow.catalog.photo_import).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from stoflow.accounts.schemas import FieldErrors
 from stoflow.catalog import products as catalog
+from stoflow.catalog.photo_import import PHOTO_COLUMNS, PhotoArchive, PhotoItem, check_refs, is_link, photo_refs
 from stoflow.catalog.rules import ProductInput, ReferenceCheck, accept_any, parse_input
 from stoflow.models.base import utcnow
 from stoflow.models.tenant.products import Product, ProductPhoto, ProductStatus
@@ -62,7 +64,7 @@ EDITABLE_COLUMNS = (
 )
 READ_ONLY_COLUMNS = ("photo_count", "created_at", "updated_at")  # exported for information, ignored on import
 HEADER = (*EDITABLE_COLUMNS, *READ_ONLY_COLUMNS)
-IMPORT_ONLY_COLUMNS = ("photo_urls",)  # accepted, noted, not downloaded
+IMPORT_ONLY_COLUMNS = PHOTO_COLUMNS  # links or ZIP file names, fetched after the import
 # A cell starting with one of these is a formula to a spreadsheet: exported behind a quote.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,6 +143,7 @@ class RowResult:
     errors: dict[str, str]  # column -> error code
     product: ProductInput | None = field(default=None, repr=False)
     status: str = ProductStatus.draft.value
+    photos: list[str] = field(default_factory=list)  # links or ZIP file names, in order
 
     @property
     def ok(self) -> bool:
@@ -151,7 +154,14 @@ class RowResult:
 class ImportPreview:
     rows: list[RowResult]
     ignored_columns: list[str] = field(default_factory=list)
-    photo_urls: int = 0  # rows that named photo links (not downloaded)
+
+    @property
+    def photo_links(self) -> int:
+        return sum(is_link(ref) for row in self.rows if row.ok for ref in row.photos)
+
+    @property
+    def photo_files(self) -> int:
+        return sum(not is_link(ref) for row in self.rows if row.ok for ref in row.photos)
 
     @property
     def valid(self) -> int:
@@ -166,8 +176,9 @@ class ImportPreview:
 class ImportResult:
     created: int
     skipped: int  # invalid rows left out (valid_rows_only)
-    unpublished: int  # rows marked published, imported as drafts (publishing needs photos)
+    unpublished: int  # rows marked published, imported as drafts (photos come afterwards)
     errors: list[RowResult] = field(default_factory=list)
+    photo_items: list[PhotoItem] = field(default_factory=list)  # the photos to fetch, per product
 
 
 class ImportRefused(CsvError):
@@ -230,8 +241,14 @@ def _row_data(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def _check_row(line: int, values: dict[str, str], known: ReferenceCheck) -> RowResult:
+def _check_row(
+    line: int, values: dict[str, str], known: ReferenceCheck, archive: PhotoArchive | None = None
+) -> RowResult:
     errors: dict[str, str] = {}
+    photos = photo_refs("|".join(values.pop(name, "") for name in PHOTO_COLUMNS))
+    photo_problem = check_refs(photos, archive)
+    if photo_problem is not None:
+        errors["photos"] = photo_problem
     data = _row_data(values, errors)
     product: ProductInput | None = None
     try:
@@ -243,13 +260,18 @@ def _check_row(line: int, values: dict[str, str], known: ReferenceCheck) -> RowR
     status = values.get("status", "").strip().lower() or ProductStatus.draft.value
     if status not in {s.value for s in ProductStatus}:
         errors["status"] = "status_unknown"
-    return RowResult(line=line, values=values, errors=errors, product=None if errors else product, status=status)
+    return RowResult(
+        line=line, values=values, errors=errors, product=None if errors else product, status=status, photos=photos
+    )
 
 
-def preview_import(db: Session, data: bytes, *, known: ReferenceCheck = accept_any) -> ImportPreview:
+def preview_import(
+    db: Session, data: bytes, *, known: ReferenceCheck = accept_any, archive: PhotoArchive | None = None
+) -> ImportPreview:
     """Read and check a CSV file without writing anything.
 
     UTF-8 with or without BOM; `;` or `,` between cells; at most 5 MB and 5,000 rows.
+    Photo file names are looked up in `archive`, the ZIP uploaded with the file.
     CsvError for a file refused as a whole; otherwise every row with its errors.
     """
     text = _text_of(data)
@@ -262,7 +284,6 @@ def preview_import(db: Session, data: bytes, *, known: ReferenceCheck = accept_a
         ignored = [name for name in header if name and name not in known_columns]
         check = _cached(known)
         rows: list[RowResult] = []
-        photo_urls = 0
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
@@ -273,8 +294,7 @@ def preview_import(db: Session, data: bytes, *, known: ReferenceCheck = accept_a
                 for name, cell in zip(header, cells, strict=False)
                 if name in known_columns and name not in READ_ONLY_COLUMNS
             }
-            photo_urls += bool(values.pop("photo_urls", "").strip())
-            rows.append(_check_row(reader.line_num, values, check))
+            rows.append(_check_row(reader.line_num, values, check, archive))
     except csv.Error:
         raise CsvError("csv_unreadable") from None
     except StopIteration:
@@ -282,7 +302,7 @@ def preview_import(db: Session, data: bytes, *, known: ReferenceCheck = accept_a
     if not rows:
         raise CsvError("csv_empty")
     _mark_sku_duplicates(db, rows)
-    return ImportPreview(rows=rows, ignored_columns=ignored, photo_urls=photo_urls)
+    return ImportPreview(rows=rows, ignored_columns=ignored)
 
 
 def _mark_sku_duplicates(db: Session, rows: list[RowResult]) -> None:
@@ -300,17 +320,16 @@ def _mark_sku_duplicates(db: Session, rows: list[RowResult]) -> None:
         seen.add(sku)
 
 
-def _create(db: Session, row: RowResult) -> bool:
-    """Create the row's product; False when it is published in the file (imported as a draft)."""
+def _create(db: Session, row: RowResult) -> Product:
+    """Create the row's product (a row published in the file is imported as a draft)."""
     assert row.product is not None
     product = catalog.create_product(db, row.product)
-    unpublished = row.status == ProductStatus.published
     if row.status in (ProductStatus.archived, ProductStatus.sold):
         product.status = row.status
         product.sold_at = utcnow() if row.status == ProductStatus.sold else None
         db.add(product)
         db.flush()
-    return not unpublished
+    return product
 
 
 def run_import(db: Session, preview: ImportPreview, *, valid_rows_only: bool) -> ImportResult:
@@ -324,20 +343,25 @@ def run_import(db: Session, preview: ImportPreview, *, valid_rows_only: bool) ->
     if failed and not valid_rows_only:
         raise ImportRefused(failed)
     created = unpublished = 0
+    photo_items: list[PhotoItem] = []
     with db.begin_nested():  # the whole import: undone together if any row fails
         for row in preview.rows:
             if not row.ok:
                 continue
             try:
                 with db.begin_nested():
-                    kept_status = _create(db, row)
+                    product = _create(db, row)
             except FieldErrors as invalid:
                 row.errors.update(invalid.errors)
                 row.product = None
                 failed.append(row)
                 continue
             created += 1
-            unpublished += not kept_status
+            unpublished += row.status == ProductStatus.published
+            if row.photos:
+                photo_items.append(PhotoItem(product.id or 0, row.line, product.sku, row.photos))
         if failed and not valid_rows_only:
             raise ImportRefused(failed)
-    return ImportResult(created=created, skipped=len(failed), unpublished=unpublished, errors=failed)
+    return ImportResult(
+        created=created, skipped=len(failed), unpublished=unpublished, errors=failed, photo_items=photo_items
+    )

@@ -64,6 +64,11 @@ class TenantSession(Session):
 
     tenant_schema: str
 
+    @property
+    def user_id(self) -> int:
+        """The seller this session belongs to (its schema is `user_{id}`)."""
+        return int(self.tenant_schema.removeprefix("user_"))
+
 
 @event.listens_for(TenantSession, "after_begin")
 def _pin_search_path(session: Session, transaction: object, connection: Connection) -> None:

@@ -1,8 +1,10 @@
-"""/products/import: upload a CSV of products, check the preview, import it (or its valid rows).
+"""/products/import: upload a CSV of products (and a ZIP of their photos), check the
+preview, import it (or its valid rows), then follow the photos being added.
 
-The uploaded file stays server-side (a backend var) between the preview and the import,
-and is checked again at import time: the catalogue may have changed in between. Every
-event re-checks the session; the file belongs to the seller who uploaded it.
+The uploaded CSV stays server-side (a backend var) between the preview and the import,
+and is checked again at import time: the catalogue may have changed in between. A ZIP is
+kept in the seller's storage folder, never in the state. Every event re-checks the
+session; the files belong to the seller who uploaded them.
 """
 
 from __future__ import annotations
@@ -14,17 +16,26 @@ from typing import Any
 import reflex as rx
 
 from stoflow.api.products_csv import EXPORT_PATH
-from stoflow.catalog import csv_io
+from stoflow.catalog import csv_io, photo_import
 from stoflow.catalog.choices import reference_check
 from stoflow.components import browser_auth
 from stoflow.components.shell import app_page, page_title
 from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import MESSAGES, t, tr
+from stoflow.jobs.service import QueueUnavailable
 from stoflow.pages import routes
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
+from stoflow.storage import get_storage
 
 UPLOAD_ID = "product-csv"
+ZIP_UPLOAD_ID = "product-photos-zip"
+UPLOAD_TYPES = {
+    "text/csv": [".csv"],
+    "text/plain": [".csv", ".txt"],
+    "application/zip": [".zip"],
+    "application/x-zip-compressed": [".zip"],
+}
 PREVIEW_ROWS = 50
 
 
@@ -39,6 +50,7 @@ def _row_view(row: csv_io.RowResult, language: str) -> dict[str, str]:
         "sku": row.values.get("sku", ""),
         "title": row.values.get("title", "")[:80],
         "price": row.values.get("price", ""),
+        "photos": str(len(row.photos)),
         "status": row.values.get("status", ""),
         "errors": errors,
     }
@@ -53,42 +65,102 @@ class _Checked:
     valid: int
     invalid: int
     ignored: list[str]
-    photo_urls: int
+    photo_links: int
+    photo_files: int
+    needs_zip: bool
 
 
-def _check_file(user_id: int, data: bytes, language: str) -> _Checked:
+def _archive(user_id: int, zip_key: str) -> photo_import.PhotoArchive | None:
+    if not photo_import.owns_zip(user_id, zip_key):
+        return None
+    return photo_import.PhotoArchive(get_storage().get(zip_key))
+
+
+def _make_preview(user_id: int, data: bytes, archive: photo_import.PhotoArchive | None, language: str) -> _Checked:
     with tenant_session(user_id) as db:
-        preview = csv_io.preview_import(db, data, known=reference_check())
+        preview = csv_io.preview_import(db, data, known=reference_check(), archive=archive)
     return _Checked(
         rows=[_row_view(row, language) for row in preview.rows[:PREVIEW_ROWS]],
         total=len(preview.rows),
         valid=preview.valid,
         invalid=preview.invalid,
         ignored=preview.ignored_columns,
-        photo_urls=preview.photo_urls,
+        photo_links=preview.photo_links,
+        photo_files=preview.photo_files,
+        needs_zip=any(row.errors.get("photos") == "photo_zip_missing" for row in preview.rows),
     )
 
 
-def _import_file(user_id: int, data: bytes, *, valid_rows_only: bool) -> csv_io.ImportResult:
+def _check_upload(
+    user_id: int, csv_data: bytes | None, zip_data: bytes | None, zip_key: str, language: str
+) -> tuple[_Checked, bytes, str]:
+    """Check an upload: the preview, the CSV bytes (perhaps read from the ZIP), the kept ZIP's key.
+
+    A new ZIP is stored only once the preview could be made of it.
+    """
+    archive = photo_import.PhotoArchive(zip_data) if zip_data is not None else _archive(user_id, zip_key)
+    if csv_data is None:
+        csv_data = archive.csv_file() if archive is not None else None
+        if csv_data is None:
+            raise photo_import.ZipError("zip_no_csv")
+    checked = _make_preview(user_id, csv_data, archive, language)
+    if zip_data is not None:
+        zip_key = photo_import.keep_zip(get_storage(), user_id, zip_data)
+    return checked, csv_data, zip_key
+
+
+def _import_file(
+    user_id: int, data: bytes, zip_key: str, *, valid_rows_only: bool, language: str
+) -> tuple[csv_io.ImportResult, int]:
+    """Import the products, and record the job that will add their photos (0: no photos)."""
+    archive = _archive(user_id, zip_key)
     with tenant_session(user_id) as db:
-        preview = csv_io.preview_import(db, data, known=reference_check())
-        return csv_io.run_import(db, preview, valid_rows_only=valid_rows_only)
+        preview = csv_io.preview_import(db, data, known=reference_check(), archive=archive)
+        result = csv_io.run_import(db, preview, valid_rows_only=valid_rows_only)
+        if not result.photo_items:
+            return result, 0
+        job = photo_import.create_job(db, user_id, result.photo_items, zip_key or None, language=language)
+        return result, job.id or 0
+
+
+def _drop_zip(user_id: int, zip_key: str) -> None:
+    if photo_import.owns_zip(user_id, zip_key):
+        get_storage().delete(zip_key)
+
+
+def _failure_view(failure: dict[str, Any], language: str) -> dict[str, str]:
+    return {
+        "line": str(failure.get("line", "")),
+        "sku": str(failure.get("sku", "")),
+        "photo": str(failure.get("photo", ""))[:120],
+        "reason": _message(language, str(failure.get("code", ""))),
+    }
 
 
 class ProductImportState(rx.State):
     filename: str = ""
+    zip_name: str = ""
     rows: list[dict[str, str]] = []  # the first PREVIEW_ROWS rows of the preview
     total: int = 0
     valid: int = 0
     invalid: int = 0
     ignored: list[str] = []
-    photo_urls: int = 0
+    photo_links: int = 0
+    photo_files: int = 0
+    needs_zip: bool = False
     error: str = ""  # the file refused as a whole, in the seller's language
     result: str = ""
     busy: bool = False
     exporting: bool = False
-    # The uploaded file and its owner: server-side only.
+    # The photo job that follows an import.
+    job_id: int = 0
+    job_progress: int = 0
+    job_text: str = ""
+    photo_summary: str = ""
+    failures: list[dict[str, str]] = []
+    # The uploaded CSV, the kept ZIP's storage key and their owner: server-side only.
     _data: bytes = b""
+    _zip_key: str = ""
     _owner: int = 0
 
     async def _user_id(self) -> int | None:
@@ -99,53 +171,92 @@ class ProductImportState(rx.State):
         return (await self.get_state(LanguageState)).lang
 
     def _reset(self) -> None:
-        self.filename, self.rows, self.total, self.valid, self.invalid = "", [], 0, 0, 0
-        self.ignored, self.photo_urls, self.error, self.result = [], 0, "", ""
-        self._data, self._owner = b"", 0
+        self.filename, self.zip_name, self.rows, self.total, self.valid, self.invalid = "", "", [], 0, 0, 0
+        self.ignored, self.photo_links, self.photo_files, self.needs_zip = [], 0, 0, False
+        self.error, self.result = "", ""
+        self._data, self._zip_key, self._owner = b"", "", 0
 
     def _show(self, checked: _Checked) -> None:
         self.rows, self.total, self.valid, self.invalid = checked.rows, checked.total, checked.valid, checked.invalid
-        self.ignored, self.photo_urls = checked.ignored, checked.photo_urls
+        self.ignored, self.photo_links, self.photo_files = checked.ignored, checked.photo_links, checked.photo_files
+        self.needs_zip = checked.needs_zip
+
+    async def _forget_zip(self, user_id: int) -> None:
+        """Delete the ZIP kept for this preview (the seller chose another file)."""
+        if self._zip_key and self._owner == user_id:
+            await asyncio.to_thread(_drop_zip, user_id, self._zip_key)
+        self._zip_key = ""
 
     @rx.event
     async def load(self) -> rx.event.EventSpec | None:
-        self._reset()
-        if await self._user_id() is None:
+        user_id = await self._user_id()
+        if self.job_id == 0:
+            self._reset()
+        if user_id is None:
             return rx.redirect(routes.sign_in(next_path=routes.PRODUCT_IMPORT))
         return None
 
     @rx.event
     async def clear(self) -> None:
+        user_id = await self._user_id()
+        if user_id is not None:
+            await self._forget_zip(user_id)
         self._reset()
+        self.photo_summary, self.failures = "", []
 
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]) -> rx.event.EventSpec | None:
+        """A CSV, a ZIP of photos, or both. A ZIP alone completes the CSV being previewed,
+        or brings its own CSV inside."""
         user_id = await self._user_id()
         if user_id is None:
             self._reset()
             return rx.redirect(routes.sign_in(next_path=routes.PRODUCT_IMPORT))
         language = await self._language()
-        self._reset()
-        upload = files[0] if files else None
-        if upload is None or not hasattr(upload, "read"):
+        csv_data: bytes | None = None
+        zip_data: bytes | None = None
+        csv_name = zip_name = ""
+        for upload in (files or [])[:2]:
+            if not hasattr(upload, "read"):
+                continue
+            data = await upload.read(photo_import.MAX_ZIP_BYTES + 1)
+            name = (upload.filename or "")[:200]
+            if photo_import.is_zip(data):
+                zip_data, zip_name = data, name or "photos.zip"
+            else:
+                csv_data, csv_name = data, name or "products.csv"
+        if csv_data is None and zip_data is None:
+            self._reset()
             self.error = tr(language, "csv_not_a_file")
             return None
-        data = await upload.read(csv_io.MAX_BYTES + 1)
-        self.filename = (upload.filename or "products.csv")[:200]
+        held = self._owner == user_id and bool(self._data)
+        if csv_data is None and held:  # a ZIP added to the file being previewed
+            csv_data, csv_name = self._data, self.filename
+        keep_key = self._zip_key if held and zip_data is None else ""  # a corrected CSV keeps its ZIP
         self.busy = True
-        checked: _Checked | None = None
         try:
-            checked = await asyncio.to_thread(_check_file, user_id, data, language)
-        except csv_io.CsvError as refused:
+            checked, csv_data, zip_key = await asyncio.to_thread(
+                _check_upload, user_id, csv_data, zip_data, keep_key, language
+            )
+        except (csv_io.CsvError, photo_import.ZipError) as refused:
+            await self._forget_zip(user_id)
+            self._reset()
             self.error = _message(language, refused.code)
+            return None
         finally:
             self.busy = False
-        if checked is not None:
-            self._show(checked)
-            self._data, self._owner = data, user_id
+        if zip_key != self._zip_key:
+            await self._forget_zip(user_id)
+        kept_zip_name = self.zip_name if zip_key and zip_data is None else zip_name
+        self._reset()
+        self._show(checked)
+        self.filename = csv_name or zip_name
+        self.zip_name = kept_zip_name if zip_key else ""
+        self._data, self._zip_key, self._owner = csv_data, zip_key, user_id
+        self.photo_summary, self.failures = "", []
         return None
 
-    async def _import(self, *, valid_rows_only: bool) -> rx.event.EventSpec | None:
+    async def _import(self, *, valid_rows_only: bool) -> Any:
         user_id = await self._user_id()
         if user_id is None:
             self._reset()
@@ -154,19 +265,25 @@ class ProductImportState(rx.State):
         if not self._data or self._owner != user_id:
             self._reset()  # nothing uploaded, or by another account in this browser
             return None
-        data = self._data
+        data, zip_key = self._data, self._zip_key
         self.busy = True
         try:
-            outcome = await asyncio.to_thread(_import_file, user_id, data, valid_rows_only=valid_rows_only)
+            outcome, job_id = await asyncio.to_thread(
+                _import_file, user_id, data, zip_key, valid_rows_only=valid_rows_only, language=language
+            )
         except csv_io.ImportRefused:
             # New errors since the preview (a SKU taken meanwhile): show the file again.
-            self._show(await asyncio.to_thread(_check_file, user_id, data, language))
+            self._show(await asyncio.to_thread(_make_preview, user_id, data, _archive(user_id, zip_key), language))
             return rx.toast.error(tr(language, "import_has_errors"))
         except csv_io.CsvError as refused:
             self.error = _message(language, refused.code)
             return None
         finally:
             self.busy = False
+        if job_id:
+            self._zip_key = ""  # the job owns it now, and deletes it when done
+        else:
+            await self._forget_zip(user_id)
         self._reset()
         parts = [f"{tr(language, 'import.done')}: {outcome.created}"]
         if outcome.skipped:
@@ -174,16 +291,52 @@ class ProductImportState(rx.State):
         if outcome.unpublished:
             parts.append(f"{outcome.unpublished} {tr(language, 'import.unpublished')}")
         self.result = " · ".join(parts)
-        return rx.toast.success(parts[0])
+        if not job_id:
+            return rx.toast.success(parts[0])
+        try:
+            await asyncio.to_thread(photo_import.queue_job, user_id, job_id)
+        except QueueUnavailable:
+            return rx.toast.error(tr(language, "queue_unavailable"))
+        self.job_id, self.job_progress, self.job_text = job_id, 0, tr(language, "import.photos_started")
+        return [rx.toast.success(parts[0]), ProductImportState.watch_photos]
 
     @rx.event
-    async def import_all(self) -> rx.event.EventSpec | None:
+    async def import_all(self) -> Any:
         """All rows or none: refused while any row has an error."""
         return await self._import(valid_rows_only=False)
 
     @rx.event
-    async def import_valid(self) -> rx.event.EventSpec | None:
+    async def import_valid(self) -> Any:
         return await self._import(valid_rows_only=True)
+
+    @rx.event(background=True)
+    async def watch_photos(self) -> Any:
+        """Follow the photo job until it ends: the bar moves, then the summary and failures show."""
+        for _ in range(7200):  # an hour of polling at most; the job goes on regardless
+            async with self:
+                identity = (await self.get_state(SessionState))._identity()
+                language = await self._language()
+                if identity is None or not self.job_id:
+                    self.job_id = 0
+                    return None
+                with tenant_session(identity.user_id) as db:
+                    progress = photo_import.job_progress(db, self.job_id)
+                if progress is None:
+                    self.job_id = 0
+                    return None
+                self.job_progress = progress.progress
+                self.job_text = f"{tr(language, 'import.photos_progress')}: {progress.done}/{progress.total}"
+                if progress.finished:
+                    self.job_id = 0
+                    self.photo_summary = photo_import.summary(language, progress.result)
+                    self.failures = [_failure_view(failure, language) for failure in progress.result.failures[:50]]
+                    if progress.error:
+                        return rx.toast.error(tr(language, "import.photos_interrupted"))
+                    if progress.result.failed:
+                        return rx.toast.warning(self.photo_summary)
+                    return rx.toast.success(self.photo_summary)
+            await asyncio.sleep(0.5)
+        return None
 
     @rx.event
     def export(self) -> rx.event.EventSpec:
@@ -210,14 +363,38 @@ def _drop_zone() -> rx.Component:
             spacing="2",
         ),
         id=UPLOAD_ID,
-        accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
-        max_files=1,
-        max_size=csv_io.MAX_BYTES,
-        multiple=False,
+        accept=UPLOAD_TYPES,
+        max_files=2,
+        max_size=photo_import.MAX_ZIP_BYTES,
+        multiple=True,
         on_drop=ProductImportState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
         border=f"1px dashed {rx.color('gray', 7)}",
         border_radius="8px",
         padding="28px",
+        width="100%",
+        cursor="pointer",
+    )
+
+
+def _zip_zone() -> rx.Component:
+    """Shown when rows name photo files and no ZIP came with the CSV."""
+    return rx.upload(
+        rx.hstack(
+            rx.icon("file-archive", size=18, color=rx.color("accent", 11)),
+            rx.text(t("import.add_zip"), size="2"),
+            align="center",
+            spacing="2",
+        ),
+        id=ZIP_UPLOAD_ID,
+        accept={"application/zip": [".zip"], "application/x-zip-compressed": [".zip"]},
+        max_files=1,
+        max_size=photo_import.MAX_ZIP_BYTES,
+        multiple=False,
+        on_drop=ProductImportState.handle_upload(rx.upload_files(upload_id=ZIP_UPLOAD_ID)),
+        border=f"1px dashed {rx.color('amber', 8)}",
+        background=rx.color("amber", 2),
+        border_radius="8px",
+        padding="12px 16px",
         width="100%",
         cursor="pointer",
     )
@@ -229,6 +406,7 @@ def _preview_row(row: Any) -> rx.Component:
         rx.table.cell(row["sku"]),
         rx.table.cell(row["title"]),
         rx.table.cell(row["price"], white_space="nowrap"),
+        rx.table.cell(row["photos"]),
         rx.table.cell(
             rx.cond(
                 row["errors"] == "",
@@ -246,29 +424,61 @@ def _preview() -> rx.Component:
         rx.hstack(
             rx.heading(t("import.preview"), size="4"),
             rx.text(state.filename, color=rx.color("gray", 11), size="2"),
+            rx.cond(
+                state.zip_name != "",
+                rx.badge(rx.icon("file-archive", size=12), state.zip_name, variant="soft", id="import-zip-name"),
+            ),
             rx.spacer(),
             rx.button(t("import.clear"), variant="soft", color_scheme="gray", size="1", on_click=state.clear),
             width="100%",
             align="center",
+            wrap="wrap",
         ),
         rx.hstack(
             rx.badge(t("import.rows"), ": ", state.total, variant="soft", color_scheme="gray"),
             rx.badge(t("import.valid"), ": ", state.valid, variant="soft", color_scheme="green"),
             rx.badge(t("import.invalid"), ": ", state.invalid, variant="soft", color_scheme="red", id="import-invalid"),
+            rx.cond(
+                state.photo_links + state.photo_files > 0,
+                rx.badge(
+                    t("import.photos"),
+                    ": ",
+                    state.photo_links + state.photo_files,
+                    " (",
+                    state.photo_links,
+                    " ",
+                    t("import.photo_links"),
+                    ", ",
+                    state.photo_files,
+                    " ",
+                    t("import.photo_files"),
+                    ")",
+                    variant="soft",
+                    color_scheme="blue",
+                    id="import-photos",
+                ),
+            ),
             spacing="2",
+            wrap="wrap",
         ),
         rx.cond(
             state.ignored.length() > 0,
             rx.text(t("import.ignored_columns"), ": ", state.ignored.join(", "), size="2"),
         ),
-        rx.cond(state.photo_urls > 0, rx.callout(t("import.photo_urls_note"), icon="info", size="1")),
+        rx.cond(state.needs_zip, _zip_zone()),
         rx.box(
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
                         *[
                             rx.table.column_header_cell(t(key))
-                            for key in ("import.line", "editor.sku", "products.col_title", "products.price")
+                            for key in (
+                                "import.line",
+                                "editor.sku",
+                                "products.col_title",
+                                "products.price",
+                                "import.photos_progress",
+                            )
                         ],
                         rx.table.column_header_cell(t("import.errors")),
                     )
@@ -310,6 +520,63 @@ def _preview() -> rx.Component:
     )
 
 
+def _failure_row(row: Any) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["line"]),
+        rx.table.cell(row["sku"]),
+        rx.table.cell(rx.text(row["photo"], size="1", style={"word_break": "break-all"})),
+        rx.table.cell(rx.text(row["reason"], color=rx.color("red", 11), size="2")),
+        class_name="photo-failure",
+    )
+
+
+def _photo_job() -> rx.Component:
+    """The photos being added after an import, then what could not be."""
+    state = ProductImportState
+    return rx.vstack(
+        rx.cond(
+            state.job_id > 0,
+            rx.vstack(
+                rx.text(state.job_text, size="2", id="photo-job-text"),
+                rx.progress(value=state.job_progress, width="100%", id="photo-job-progress"),
+                width="100%",
+                spacing="2",
+            ),
+        ),
+        rx.cond(
+            state.photo_summary != "",
+            rx.callout(
+                state.photo_summary,
+                icon=rx.cond(state.failures.length() > 0, "triangle-alert", "circle-check"),
+                color_scheme=rx.cond(state.failures.length() > 0, "amber", "green"),
+                id="photo-summary",
+            ),
+        ),
+        rx.cond(
+            state.failures.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(t(key))
+                                for key in ("import.line", "editor.sku", "import.photo_col", "import.reason")
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(state.failures, _failure_row)),
+                    size="1",
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
 @app_page(routes.PRODUCT_IMPORT, "import.title", on_load=ProductImportState.load)
 def product_import_page() -> rx.Component:
     state = ProductImportState
@@ -333,7 +600,9 @@ def product_import_page() -> rx.Component:
             rx.vstack(
                 rx.cond(state.result != "", rx.callout(state.result, icon="circle-check", color_scheme="green")),
                 rx.cond(state.error != "", rx.callout(state.error, icon="triangle-alert", color_scheme="red")),
+                _photo_job(),
                 rx.cond(state.total > 0, _preview(), _drop_zone()),
+                rx.text(t("import.photos_help"), size="1", color=rx.color("gray", 10)),
                 spacing="4",
                 width="100%",
             ),

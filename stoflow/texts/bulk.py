@@ -46,13 +46,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Upload a CSV file with the same columns as the export. Check the preview, then import.",
         "Envoyez un fichier CSV avec les mêmes colonnes que l'export. Vérifiez l'aperçu, puis importez.",
     ),
+    "import.photos_help": (
+        'Photos: a "photos" column with links, or names of files in a ZIP you add with the CSV, '
+        'separated by "|". They are added after the import, with the same checks as in the editor.',
+        "Photos : une colonne « photos » avec des liens, ou les noms de fichiers d'un ZIP envoyé avec le CSV, "
+        "séparés par « | ». Elles sont ajoutées après l'import, avec les mêmes contrôles que dans l'éditeur.",
+    ),
     "import.back": ("Back to products", "Retour aux produits"),
     "import.export": ("Export my products (CSV)", "Exporter mes produits (CSV)"),
     "import.export_failed": ("The export could not be downloaded.", "L'export n'a pas pu être téléchargé."),
     "import.drop": (
-        "Drop a CSV file here, or click to choose one (5 MB, 5,000 rows at most).",
-        "Déposez un fichier CSV ici, ou cliquez pour le choisir (5 Mo, 5 000 lignes au plus).",
+        "Drop a CSV file here, with its ZIP of photos if you have one, or click to choose "
+        "(CSV: 5 MB and 5,000 rows at most; ZIP: 500 MB).",
+        "Déposez un fichier CSV ici, avec son ZIP de photos s'il y en a un, ou cliquez pour choisir "
+        "(CSV : 5 Mo et 5 000 lignes au plus ; ZIP : 500 Mo).",
     ),
+    "import.add_zip": (
+        "Add the ZIP of photos (drop it here or click)",
+        "Ajouter le ZIP des photos (déposez-le ici ou cliquez)",
+    ),
+    "import.zip": ("Photos ZIP", "ZIP des photos"),
+    "import.photos": ("Photos to add", "Photos à ajouter"),
+    "import.photo_links": ("links", "liens"),
+    "import.photo_files": ("from the ZIP", "du ZIP"),
+    "import.photos_started": (
+        "Adding the photos: you can leave this page, the products are already imported.",
+        "Ajout des photos : vous pouvez quitter cette page, les produits sont déjà importés.",
+    ),
+    "import.photos_progress": ("Photos", "Photos"),
+    "import.photos_added": ("Photos added", "Photos ajoutées"),
+    "import.photos_failed": ("Photos not added", "Photos non ajoutées"),
+    "import.photos_interrupted": (
+        "Adding the photos stopped before the end. The photos already added are kept.",
+        "L'ajout des photos s'est arrêté avant la fin. Les photos déjà ajoutées sont conservées.",
+    ),
+    "import.photo_col": ("Photo", "Photo"),
+    "import.reason": ("Reason", "Raison"),
     "import.preview": ("Preview", "Aperçu"),
     "import.rows": ("Rows", "Lignes"),
     "import.valid": ("Valid", "Valides"),
@@ -62,10 +91,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.ok": ("No error", "Sans erreur"),
     "import.first_rows": ("The first 50 rows are shown.", "Les 50 premières lignes sont affichées."),
     "import.ignored_columns": ("Columns ignored", "Colonnes ignorées"),
-    "import.photo_urls_note": (
-        "Photo links were found: they are noted but not downloaded. Add the photos in the editor.",
-        "Des liens de photos ont été trouvés : ils sont notés mais pas téléchargés. Ajoutez les photos dans l'éditeur.",
-    ),
     "import.import_all": ("Import", "Importer"),
     "import.import_valid": ("Import the valid rows only", "Importer uniquement les lignes valides"),
     "import.fix_first": (
@@ -75,8 +100,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.done": ("Products imported", "Produits importés"),
     "import.skipped": ("rows skipped", "lignes ignorées"),
     "import.unpublished": (
-        "published rows were imported as drafts (photos are needed to publish)",
-        "lignes publiées importées en brouillon (des photos sont nécessaires pour publier)",
+        "published rows were imported as drafts (publish them once their photos are in)",
+        "lignes publiées importées en brouillon (publiez-les une fois leurs photos ajoutées)",
     ),
     "import.clear": ("Choose another file", "Choisir un autre fichier"),
     # --- error codes of the CSV import ---
@@ -99,6 +124,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "json_invalid": ("This cell must be a JSON list or object.", "Cette cellule doit être une liste ou un objet JSON."),
     "status_unknown": ("Unknown status.", "Statut inconnu."),
+    # --- photos of an import ---
+    "photo_link_invalid": (
+        "Not a usable photo link (http or https, no password in it).",
+        "Lien de photo inutilisable (http ou https, sans mot de passe).",
+    ),
+    "photo_link_private": (
+        "This photo link points to a private or local address.",
+        "Ce lien de photo pointe vers une adresse privée ou locale.",
+    ),
+    "photo_link_unreachable": (
+        "The photo link could not be reached in time.",
+        "Le lien de photo n'a pas pu être joint à temps.",
+    ),
+    "photo_link_status": (
+        "The photo link did not answer with a photo (error or too many redirects).",
+        "Le lien de photo n'a pas renvoyé de photo (erreur ou trop de redirections).",
+    ),
+    "photo_link_too_large": ("The photo behind this link is larger than 20 MB.", "La photo de ce lien dépasse 20 Mo."),
+    "photo_zip_missing": (
+        "This row names photo files: add the ZIP that holds them.",
+        "Cette ligne nomme des fichiers photo : ajoutez le ZIP qui les contient.",
+    ),
+    "photo_not_in_zip": (
+        "A photo this row names is not in the ZIP.",
+        "Une photo nommée par cette ligne n'est pas dans le ZIP.",
+    ),
+    "zip_too_large": (
+        "The ZIP is larger than 500 MB (or 2 GB unpacked).",
+        "Le ZIP dépasse 500 Mo (ou 2 Go décompressé).",
+    ),
+    "zip_unreadable": ("The ZIP file cannot be read.", "Le fichier ZIP est illisible."),
+    "zip_too_many_files": ("The ZIP holds more than 10,000 files.", "Le ZIP contient plus de 10 000 fichiers."),
+    "zip_encrypted": ("The ZIP is password-protected.", "Le ZIP est protégé par un mot de passe."),
+    "zip_bomb": (
+        "The ZIP holds a file compressed beyond any photo: refused.",
+        "Le ZIP contient un fichier compressé au-delà de toute photo : refusé.",
+    ),
+    "zip_no_csv": (
+        "The ZIP holds no single CSV file: add the CSV of the products too.",
+        "Le ZIP ne contient pas un seul fichier CSV : ajoutez aussi le CSV des produits.",
+    ),
 }
 
 ERROR_CODES: tuple[str, ...] = (
@@ -120,4 +186,17 @@ ERROR_CODES: tuple[str, ...] = (
     "import_has_errors",
     "json_invalid",
     "status_unknown",
+    "photo_link_invalid",
+    "photo_link_private",
+    "photo_link_unreachable",
+    "photo_link_status",
+    "photo_link_too_large",
+    "photo_zip_missing",
+    "photo_not_in_zip",
+    "zip_too_large",
+    "zip_unreadable",
+    "zip_too_many_files",
+    "zip_encrypted",
+    "zip_bomb",
+    "zip_no_csv",
 )

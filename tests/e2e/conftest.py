@@ -12,12 +12,15 @@ from stoflow.config import PROJECT_ROOT
 from stoflow.launcher.appserver import running_app
 from stoflow.launcher.embedded import free_port
 from stoflow.launcher.tools import LaunchError
+from tests.integration.conftest import celery_worker
 from tests.integration.gemini_sim import RunningSimulator, running_simulator
 
 SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+# The tests' photo sites run on 127.0.0.1: let the import fetch from them (never in production).
+LOCAL_PHOTO_LINKS = {"PHOTO_FETCH_ALLOW_PRIVATE": "true"}
 
 
 @pytest.fixture(scope="session")
@@ -32,14 +35,32 @@ def app_server(
     database_url: str, redis_url: str, gemini_simulator: RunningSimulator, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     log_path = Path(tmp_path_factory.mktemp("web")) / "web.log"
-    simulator = {"GOOGLE_API_KEY": gemini_simulator.api_key, "GEMINI_BASE_URL": gemini_simulator.base_url}
+    env = {
+        "GOOGLE_API_KEY": gemini_simulator.api_key,
+        "GEMINI_BASE_URL": gemini_simulator.base_url,
+        **LOCAL_PHOTO_LINKS,
+    }
     try:
         with running_app(
-            database_url=database_url, redis_url=redis_url, port=free_port(), log_path=log_path, extra_env=simulator
+            database_url=database_url, redis_url=redis_url, port=free_port(), log_path=log_path, extra_env=env
         ) as base:
             yield base
     except LaunchError as error:
         pytest.fail(str(error))
+
+
+@pytest.fixture(scope="session")
+def worker(database_url: str, redis_url: str) -> Iterator[None]:
+    """A Celery worker for the app's background jobs (photo imports, large bulk changes)."""
+    with celery_worker(
+        database_url,
+        redis_url,
+        queues="default",
+        include="stoflow.tasks.catalog",
+        name="e2e",
+        extra_env=LOCAL_PHOTO_LINKS,
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -57,12 +57,20 @@ def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
 
 
 @contextmanager
-def celery_worker(database_url: str, redis_url: str, *, queues: str, include: str, name: str) -> Iterator[None]:
+def celery_worker(
+    database_url: str,
+    redis_url: str,
+    *,
+    queues: str,
+    include: str,
+    name: str,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[None]:
     """A real Celery worker (solo pool) on the test Redis, stopped by its own process group."""
     from stoflow.tasks import app
 
     app.conf.broker_url = app.conf.result_backend = redis_url
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, **(extra_env or {})}
     command = [
         sys.executable,
         "-m",

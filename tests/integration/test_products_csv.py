@@ -182,7 +182,7 @@ def test_bad_json_cells_and_unknown_columns(seller_id: int) -> None:
     with tenant_session(seller_id) as db:
         preview = csv_io.preview_import(db, data)
     assert preview.rows[0].errors == {"colors": "json_invalid", "attributes": "json_invalid"}
-    assert preview.ignored_columns == ["my_column"] and preview.photo_urls == 1
+    assert preview.ignored_columns == ["my_column"] and preview.rows[0].photos == ["https://example.com/a.jpg"]
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,18 @@ def test_production_needs_https(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings()
 
 
+def test_production_refuses_photo_links_to_private_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The development switch would let a seller's CSV reach the private network."""
+    _production(
+        monkeypatch,
+        JWT_SECRET_KEY=GOOD_SECRET,
+        ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        PHOTO_FETCH_ALLOW_PRIVATE="true",
+    )
+    with pytest.raises(ConfigError, match="PHOTO_FETCH_ALLOW_PRIVATE"):
+        load_settings()
+
+
 def test_production_with_strong_secrets_starts_and_generates_nothing(
     monkeypatch: pytest.MonkeyPatch, clean_env: Path
 ) -> None:

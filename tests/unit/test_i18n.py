@@ -60,6 +60,8 @@ def test_texts_that_differ_between_languages_are_translated() -> None:
         "Action",
         "Description",
         "SKU",
+        "Photo",
+        "Photos",
         "—",
     }
     assert {MESSAGES[key][0] for key in same} <= shared_words, sorted(same)
