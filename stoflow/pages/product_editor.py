@@ -47,6 +47,7 @@ def _text(value: Any) -> str:
 
 class ProductEditorState(rx.State):
     product_id: int = 0  # 0: a new product
+    opening: bool = False  # a product just created, on its way to its own page
     version: int = 0
     status: str = "draft"
     sku: str = ""
@@ -157,7 +158,7 @@ class ProductEditorState(rx.State):
         user_id = await self._user_id()
         if user_id is None:
             return rx.redirect(routes.sign_in(next_path=self.router.url.path))
-        self.errors, self.missing, self.loaded = {}, False, False
+        self.errors, self.missing, self.loaded, self.opening = {}, False, False, False
         raw = str(
             self.router.url.query_parameters.get("product_id", "") or self.router.page.params.get("product_id", "")
         )
@@ -254,6 +255,8 @@ class ProductEditorState(rx.State):
             return rx.toast.error(tr(language, refused.code))
         self.errors = {}
         created = not str(self.router.url.path).rstrip("/").endswith(f"/{self.product_id}")
+        # Until its own page is loaded the gallery waits: files dropped on this page would be lost.
+        self.opening = created
         toast = rx.toast.success(tr(language, "editor.saved"))
         return [rx.call_script("window.stoflowEditor && window.stoflowEditor.saved()"), toast] + (
             [rx.redirect(routes.product(self.product_id))] if created else []

@@ -114,6 +114,13 @@ class ProductPhotosState(rx.State):
     async def _language(self) -> str:
         return (await self.get_state(LanguageState)).lang
 
+    async def _tell_assistant(self, views: list[gallery.PhotoView]) -> None:
+        """The AI panel's "Fill from photos" follows the gallery (it needs a photo that is not the label)."""
+        from stoflow.pages.product_ai import ProductAiState  # the AI panel imports the editor
+
+        assistant = await self.get_state(ProductAiState)
+        assistant.has_photos = any(not view.is_label for view in views)
+
     async def _refresh(self, user_id: int, product_id: int) -> None:
         """Read the gallery again, and what the editor says publishing still needs."""
         editor = await self._editor()
@@ -128,6 +135,7 @@ class ProductPhotosState(rx.State):
         except ValueError:  # a stored key outside the seller's folder: show nothing rather than fail
             log.exception("The gallery of product %s of user %s cannot be signed", product_id, user_id)
             views = []
+        await self._tell_assistant(views)
         cover_shown = False
         for view in views:
             cover = not view.is_label and not cover_shown
@@ -533,7 +541,7 @@ def photo_gallery() -> rx.Component:
         rx.vstack(
             rx.heading(t("photos.title"), size="4"),
             rx.cond(
-                ProductEditorState.product_id > 0,
+                (ProductEditorState.product_id > 0) & ~ProductEditorState.opening,
                 rx.vstack(
                     _upload_zone(),
                     rx.cond(
@@ -565,7 +573,11 @@ def photo_gallery() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                rx.callout(t("photos.save_first"), icon="info", size="1", id="photos-save-first"),
+                rx.cond(
+                    ProductEditorState.opening,
+                    rx.hstack(rx.spinner(size="2"), rx.text(t("photos.opening"), size="2"), align="center"),
+                    rx.callout(t("photos.save_first"), icon="info", size="1", id="photos-save-first"),
+                ),
             ),
             spacing="3",
             width="100%",

@@ -8,6 +8,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "JPEG, PNG, WebP or HEIC, up to 20 MB each, 24 per product.",
         "JPEG, PNG, WebP ou HEIC, jusqu'à 20 Mo chacune, 24 par produit.",
     ),
+    "photos.opening": ("Opening the product…", "Ouverture du produit…"),
     "photos.save_first": (
         "Save the product first to add photos.",
         "Enregistrez d'abord le produit pour ajouter des photos.",

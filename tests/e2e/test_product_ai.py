@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from typing import Any
 
 import httpx
@@ -22,12 +21,12 @@ from stoflow.models import AiUsage
 from stoflow.models.tenant import Product
 from stoflow.reference import service as reference
 from stoflow.storage import get_storage
+from tests.e2e.helpers import ON_PRODUCT
 from tests.e2e.test_shell import ON_DASHBOARD, Shoot, sign_in
 from tests.integration.gemini_sim import RunningSimulator
 
 pytestmark = pytest.mark.e2e
 
-ON_PRODUCT = re.compile(r"/products/(\d+)/?$")
 BLOCKED = "The AI declined these photos or this text."
 
 

@@ -10,32 +10,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from stoflow.catalog.photos import photos_of
-from stoflow.db.tenancy import tenant_session
 from stoflow.storage import get_storage, user_prefix
+from tests.e2e.helpers import ON_PRODUCT, UPLOAD_INPUT, jpeg_file, stored_photos, tile_ids
 from tests.e2e.test_shell import ON_DASHBOARD, Shoot, sign_in
 
 pytestmark = pytest.mark.e2e
-
-ON_PRODUCT = re.compile(r"/products/(\d+)/?$")
-UPLOAD_INPUT = "#photo-upload input[type=file]"
-
-
-def _jpeg(folder: Path, name: str, colour: tuple[int, int, int]) -> Path:
-    path = folder / name
-    Image.new("RGB", (900, 1200), colour).save(path, "JPEG", quality=90)
-    return path
-
-
-def _tile_ids(page: Page) -> list[int]:
-    return [
-        int(value) for value in page.locator(".photo-tile").evaluate_all("tiles => tiles.map(t => t.dataset.photoId)")
-    ]
-
-
-def _stored(user_id: int, product_id: int) -> list[tuple[int, bool, str, str]]:
-    with tenant_session(user_id) as db:
-        return [(p.id or 0, p.is_label, p.full_key, p.thumb_key) for p in photos_of(db, product_id)]
 
 
 def test_upload_order_label_delete_and_refuse_a_fake_photo(  # type: ignore[no-untyped-def]
@@ -61,14 +40,14 @@ def test_upload_order_label_delete_and_refuse_a_fake_photo(  # type: ignore[no-u
 
     # Three photos at once.
     files = [
-        _jpeg(tmp_path, f"shirt-{n}.jpg", colour)
+        jpeg_file(tmp_path, f"shirt-{n}.jpg", colour)
         for n, colour in enumerate([(200, 40, 40), (40, 200, 40), (40, 40, 200)])
     ]
     page.set_input_files(UPLOAD_INPUT, [str(path) for path in files])
     expect(page.locator(".photo-tile")).to_have_count(3)
     expect(page.get_by_text("Photos added: 3")).to_be_visible()
-    first, second, third = (row[0] for row in _stored(seller.id, product_id))
-    assert _tile_ids(page) == [first, second, third]
+    first, second, third = (row[0] for row in stored_photos(seller.id, product_id))
+    assert tile_ids(page) == [first, second, third]
     expect(page.locator(".photo-tile").first.locator(".photo-badge-cover")).to_be_visible()
     expect(page.locator(".photo-tile").first.locator(".photo-left")).to_be_disabled()
 
@@ -78,7 +57,7 @@ def test_upload_order_label_delete_and_refuse_a_fake_photo(  # type: ignore[no-u
     page.locator(".photo-tile").nth(1).locator(".photo-left").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".photo-tile").first).to_have_attribute("data-photo-id", str(third))
-    assert _tile_ids(page) == [third, first, second]
+    assert tile_ids(page) == [third, first, second]
 
     # The first upload becomes the care-label photo.
     page.locator(".photo-tile").nth(1).locator(".photo-label").click()
@@ -93,7 +72,7 @@ def test_upload_order_label_delete_and_refuse_a_fake_photo(  # type: ignore[no-u
     expect(page.get_by_text("Photo deleted.")).to_be_visible()
     shoot(page, "product-photos-desktop")
 
-    stored = _stored(seller.id, product_id)
+    stored = stored_photos(seller.id, product_id)
     assert [(photo_id, is_label) for photo_id, is_label, _, _ in stored] == [(third, False), (first, True)]
 
     # The thumbnails load through their signed links; a changed link is refused.
@@ -114,7 +93,7 @@ def test_upload_order_label_delete_and_refuse_a_fake_photo(  # type: ignore[no-u
     page.set_input_files(UPLOAD_INPUT, str(fake))
     expect(page.get_by_text("x.jpg: This file is not an image.")).to_be_visible()
     expect(page.locator(".photo-tile")).to_have_count(2)
-    assert _stored(seller.id, product_id) == stored
+    assert stored_photos(seller.id, product_id) == stored
     gif = tmp_path / "scarf.gif"
     Image.new("RGB", (40, 40), (90, 90, 90)).save(gif, "GIF")
     page.set_input_files(UPLOAD_INPUT, str(gif))  # refused by the drop zone itself: never sent
@@ -125,7 +104,7 @@ def test_upload_order_label_delete_and_refuse_a_fake_photo(  # type: ignore[no-u
     # Dragging a photo onto another puts it in that place.
     page.locator(".photo-tile").nth(1).drag_to(page.locator(".photo-tile").first)
     expect(page.locator(".photo-tile").first).to_have_attribute("data-photo-id", str(first))
-    assert [photo_id for photo_id, _, _, _ in _stored(seller.id, product_id)] == [first, third]
+    assert [photo_id for photo_id, _, _, _ in stored_photos(seller.id, product_id)] == [first, third]
     # The label is never the cover: the first photo that is not the label is.
     expect(page.locator(".photo-tile").nth(1).locator(".photo-badge-cover")).to_be_visible()
     expect(page.locator(".photo-tile").first.locator(".photo-badge-cover")).to_have_count(0)

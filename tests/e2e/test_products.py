@@ -11,22 +11,14 @@ from sqlmodel import select
 
 from stoflow.db.tenancy import tenant_session
 from stoflow.models.tenant import Product
-from tests.e2e.test_shell import ON_DASHBOARD, Shoot, sign_in
+from tests.e2e.helpers import ON_PRODUCT, signed_in
+from tests.e2e.test_shell import Shoot
 
 pytestmark = pytest.mark.e2e
 
-ON_PRODUCT = re.compile(r"/products/(\d+)/?$")
-
-
-def _signed_in(page: Page, app_server: str, make_seller) -> int:  # type: ignore[no-untyped-def]
-    seller = make_seller(display_name="Nina Vintage")
-    sign_in(page, app_server, seller.email)
-    page.wait_for_url(ON_DASHBOARD)
-    return seller.id
-
 
 def test_create_find_edit_and_bulk_change(page: Page, app_server: str, make_seller, shoot: Shoot) -> None:  # type: ignore[no-untyped-def]
-    user_id = _signed_in(page, app_server, make_seller)
+    user_id = signed_in(page, app_server, make_seller)
     page.click("#nav-products")
     page.wait_for_url(re.compile(r"/products/?$"))
     expect(page.get_by_text("No products here yet")).to_be_visible()
@@ -116,7 +108,7 @@ def test_create_find_edit_and_bulk_change(page: Page, app_server: str, make_sell
 
 
 def test_a_save_over_someone_elses_is_refused(page: Page, app_server: str, make_seller) -> None:  # type: ignore[no-untyped-def]
-    user_id = _signed_in(page, app_server, make_seller)
+    user_id = signed_in(page, app_server, make_seller)
     page.goto(f"{app_server}/products/new")
     expect(page.locator("#product-save")).to_be_enabled()
     page.fill("#title", "First title")
@@ -148,7 +140,7 @@ def test_another_sellers_product_page_shows_nothing(page: Page, app_server: str,
         db.add(secret)
         db.flush()
         secret_id = secret.id
-    _signed_in(page, app_server, make_seller)
+    signed_in(page, app_server, make_seller)
     page.goto(f"{app_server}/products/{secret_id}")
     expect(page.locator("#product-missing")).to_be_visible()
     assert "secret jacket" not in page.content()
