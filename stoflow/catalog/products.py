@@ -269,6 +269,18 @@ def list_products(db: Session, criteria: ProductQuery) -> ProductPage:
     return ProductPage(rows=rows, next_cursor=next_cursor, total=total)
 
 
+def sizes_in_use(db: Session, *, limit: int = 300) -> list[str]:
+    """The sizes the seller's live products carry, sorted: the choices of the size filter."""
+    rows = db.exec(
+        select(Product.size)
+        .where(col(Product.deleted_at).is_(None), col(Product.size).is_not(None), col(Product.size) != "")
+        .distinct()
+        .order_by(col(Product.size))
+        .limit(limit)
+    ).all()
+    return [str(size) for size in rows]
+
+
 def status_counts(db: Session) -> dict[str, int]:
     """How many products per status, and in the Trash."""
     counts = {status.value: 0 for status in ProductStatus}

@@ -55,6 +55,8 @@ class ProductsState(rx.State):
     price_max: str = ""
     category: str = ""
     brand: str = ""
+    size: str = ""
+    sizes: list[str] = []  # the sizes the seller's products carry
     added: str = ""  # "", "7", "30", "90": added in the last N days
     view: str = "table"  # or "grid"
     categories: list[dict[str, str]] = []
@@ -91,6 +93,7 @@ class ProductsState(rx.State):
             status=None if self.tab == ALL else self.tab,
             category=self.category or None,
             brand=self.brand or None,
+            size=self.size or None,
             added_since=added_since,
             price_min=money(self.price_min),
             price_max=money(self.price_max),
@@ -108,6 +111,7 @@ class ProductsState(rx.State):
             page = catalog.list_products(db, self._query())
             if counts or not self.counts:
                 self.counts = catalog.status_counts(db)
+                self.sizes = catalog.sizes_in_use(db)
             covers = gallery.cover_urls(db, user_id, [row.id for row in page.rows if row.id is not None])
             base = api_base()
             self.rows = [
@@ -160,6 +164,8 @@ class ProductsState(rx.State):
         category = str(form.get("category", ""))[:64]
         self.category = category if any(option["key"] == category for option in self.categories) else ""
         self.brand = str(form.get("brand", "")).strip()[:120]
+        size = str(form.get("size", ""))
+        self.size = size if size in self.sizes else ""
         added = str(form.get("added", ""))
         self.added = added if added in ADDED_CHOICES else ""
         return await self._restart()
@@ -348,6 +354,14 @@ def filters() -> rx.Component:
                     style={"width": "200px"},
                 ),
                 rx.input(name="brand", placeholder=t("products.brand"), width="140px", id="products-brand"),
+                rx.el.select(
+                    rx.el.option(t("products.any_size"), value=""),
+                    rx.foreach(ProductsState.sizes, lambda size: rx.el.option(size, value=size)),
+                    name="size",
+                    id="products-size",
+                    class_name="native-select compact",
+                    style={"width": "120px"},
+                ),
                 rx.input(name="price_min", placeholder=t("products.price_min"), width="100px", inputmode="decimal"),
                 rx.input(name="price_max", placeholder=t("products.price_max"), width="100px", inputmode="decimal"),
                 rx.el.select(

@@ -19,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "products.import_export": ("Import / export", "Importer / exporter"),
     "products.search": ("Search title, brand, SKU…", "Rechercher titre, marque, SKU…"),
     "products.any_category": ("Any category", "Toutes catégories"),
+    "products.any_size": ("Any size", "Toutes tailles"),
     "products.view_table": ("Table", "Tableau"),
     "products.view_grid": ("Photo grid", "Grille de photos"),
     "products.any_date": ("Any date", "Toutes dates"),

@@ -60,6 +60,10 @@ def test_create_find_edit_and_bulk_change(page: Page, app_server: str, make_sell
     page.fill("#price", "20")
     page.click("#product-save")
     page.wait_for_url(ON_PRODUCT)
+    with tenant_session(user_id) as db:
+        jumper = db.exec(select(Product).where(Product.title == "Wool jumper")).one()
+        jumper.size = "M"
+        db.add(jumper)
 
     page.goto(f"{app_server}/products")
     expect(page.locator(".product-row")).to_have_count(2)
@@ -78,6 +82,11 @@ def test_create_find_edit_and_bulk_change(page: Page, app_server: str, make_sell
     shoot(page, "products-grid-desktop")
     page.click("#view-table")
     page.select_option("#products-category", index=0)
+    page.select_option("#products-size", "M")  # the sizes the seller's products carry
+    page.click("#products-apply")
+    expect(page.locator(".product-row")).to_have_count(1)
+    expect(page.locator(".product-title")).to_have_text("Wool jumper")
+    page.select_option("#products-size", "")
     page.click("#products-apply")
     expect(page.locator(".product-row")).to_have_count(2)
     page.click("#select-page")

@@ -120,6 +120,12 @@ def test_search_filters_and_keyset_pages(seller) -> None:  # type: ignore[no-unt
         assert found.total == 7 and all("Levi" in row.title for row in found.rows)
         assert catalog.list_products(db, catalog.ProductQuery(search="knit")).total == 5
         assert catalog.list_products(db, catalog.ProductQuery(search=found.rows[0].sku)).total == 1
+        for jumper in catalog.list_products(db, catalog.ProductQuery(search="wool")).rows[:2]:
+            jumper.size = "M"
+            db.add(jumper)
+        db.flush()
+        assert catalog.sizes_in_use(db) == ["M"]
+        assert catalog.list_products(db, catalog.ProductQuery(size="M")).total == 2
         cheap = catalog.list_products(db, catalog.ProductQuery(price_max=Decimal("12")))
         assert {row.price for row in cheap.rows} == {Decimal("10.00"), Decimal("11.00"), Decimal("12.00")}
 
