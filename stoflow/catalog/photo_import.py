@@ -123,10 +123,10 @@ class PhotoArchive:
         return self._by_path.get(wanted) or ("/" not in wanted and self._by_name.get(wanted)) or None
 
     def read(self, ref: str) -> bytes:
-        """The file's bytes; PhotoRejected when it is missing or larger than a photo may be."""
+        """The file's bytes; ZipError when it is missing, PhotoRejected when larger than a photo may be."""
         info = self.find(ref)
         if info is None:
-            raise PhotoRejected("photo_not_an_image", f"{ref}: not in the ZIP")
+            raise ZipError("photo_not_in_zip")
         if info.file_size > MAX_PHOTO_BYTES:
             raise PhotoRejected("photo_too_large", f"{ref}: {info.file_size} bytes")
         try:
@@ -306,7 +306,7 @@ def _one_photo(
             add_photo(
                 db, storage, user_id=user_id, product_id=item.product_id, data=data, filename=ref.rsplit("/", 1)[-1]
             )
-    except (FetchError, PhotoRejected, ProductError) as refused:
+    except (FetchError, PhotoRejected, ProductError, ZipError) as refused:
         return refused.code
     return None
 

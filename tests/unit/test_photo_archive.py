@@ -38,6 +38,9 @@ def test_files_are_found_by_path_or_by_a_bare_name_unique_in_the_zip() -> None:
     assert archive.find("a.jpg") is None  # two files carry that name: ambiguous
     assert archive.find("./top.png") is not None
     assert archive.find("missing.jpg") is None
+    with pytest.raises(ZipError) as refused:
+        archive.read("missing.jpg")
+    assert refused.value.code == "photo_not_in_zip"
 
 
 def test_hidden_files_and_folders_are_not_photos() -> None:
