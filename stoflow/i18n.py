@@ -81,6 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.succeeded": ("Done", "Terminée"),
     "job.failed": ("Failed", "Échouée"),
     "job.cancelled": ("Cancelled", "Annulée"),
+    "job.kind.bulk_edit": ("Bulk change of products", "Modification groupée de produits"),
+    "job.kind.photo_import": ("Photos of a CSV import", "Photos d'un import CSV"),
     # --- settings ---
     "settings.title": ("Settings", "Paramètres"),
     "settings.account": ("Account", "Compte"),

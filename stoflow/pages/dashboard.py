@@ -11,6 +11,7 @@ from stoflow.jobs.service import recent_jobs
 from stoflow.pages import routes
 from stoflow.state.session import SessionState
 
+JOB_KINDS = ("bulk_edit", "photo_import")  # each has a `job.kind.<kind>` text
 STATUS_COLOURS = {"queued": "gray", "running": "blue", "succeeded": "green", "failed": "red", "cancelled": "orange"}
 
 
@@ -30,6 +31,7 @@ class DashboardState(rx.State):
         self.jobs = [
             {
                 "kind": job.kind,
+                "message": job.message,
                 "status": job.status,
                 "progress": str(job.progress),
                 "created": job.created_at.strftime("%Y-%m-%d %H:%M"),
@@ -67,7 +69,17 @@ def _jobs_table() -> rx.Component:
             rx.foreach(
                 DashboardState.jobs,
                 lambda job: rx.table.row(
-                    rx.table.cell(job["kind"]),
+                    rx.table.cell(
+                        rx.vstack(
+                            rx.match(
+                                job["kind"],
+                                *[(kind, t(f"job.kind.{kind}")) for kind in JOB_KINDS],
+                                job["kind"],
+                            ),
+                            rx.text(job["message"], size="1", color=rx.color("gray", 11)),
+                            spacing="1",
+                        )
+                    ),
                     rx.table.cell(_status_badge(job)),
                     rx.table.cell(job["progress"] + "%"),
                     rx.table.cell(job["created"]),

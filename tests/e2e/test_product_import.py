@@ -103,3 +103,9 @@ def test_import_a_csv_with_a_zip_and_links_then_follow_the_photos(  # type: igno
     page.goto(f"{app_server}/products")
     expect(page.get_by_text("Imported red dress")).to_be_visible()
     expect(page.get_by_text("Imported green jacket")).to_be_visible()
+
+    # The dashboard's activity names the job in words, with its outcome.
+    page.goto(f"{app_server}/dashboard")
+    expect(page.locator("#activity")).to_contain_text("Photos of a CSV import")
+    expect(page.locator("#activity")).to_contain_text("Photos added: 3 · Photos not added: 1")
+    shoot(page, "dashboard-after-import")
