@@ -35,6 +35,7 @@ from stoflow.models.tenant.products import Product, ProductPhoto, ProductStatus
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
+MAX_PHOTOS = 20_000  # photo entries of one import (links and ZIP names together)
 EXPORT_BATCH = 500
 JSON_COLUMNS = ("colors", "materials", "attributes", "measurements")
 EDITABLE_COLUMNS = (
@@ -270,7 +271,8 @@ def preview_import(
 ) -> ImportPreview:
     """Read and check a CSV file without writing anything.
 
-    UTF-8 with or without BOM; `;` or `,` between cells; at most 5 MB and 5,000 rows.
+    UTF-8 with or without BOM; `;` or `,` between cells; at most 5 MB, 5,000 rows and
+    20,000 photos.
     Photo file names are looked up in `archive`, the ZIP uploaded with the file.
     CsvError for a file refused as a whole; otherwise every row with its errors.
     """
@@ -301,6 +303,8 @@ def preview_import(
         raise CsvError("csv_empty") from None
     if not rows:
         raise CsvError("csv_empty")
+    if sum(len(row.photos) for row in rows) > MAX_PHOTOS:
+        raise CsvError("csv_too_many_photos")
     _mark_sku_duplicates(db, rows)
     return ImportPreview(rows=rows, ignored_columns=ignored)
 

@@ -19,6 +19,7 @@ deleted by the daily purge after a day.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -61,6 +62,7 @@ MAX_ZIP_FILES = 10_000
 MAX_ZIP_TOTAL = 2 * 1024 * 1024 * 1024  # uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, beyond which a member is a bomb, not a photo
 FAILURES_KEPT = 200
+COMMIT_EVERY_S = 2.0  # how often a photo job commits its stored photos with its progress
 ZIP_MAX_AGE = timedelta(days=1)
 _SEPARATORS = re.compile(r"[|\r\n]+")
 _STAMP = "%Y%m%dT%H%M%S"
@@ -293,22 +295,22 @@ def _steps(items: list[PhotoItem]) -> list[tuple[PhotoItem, str]]:
 
 def _one_photo(
     db: Session, storage: Storage, user_id: int, item: PhotoItem, ref: str, fetch: Fetcher, archive: PhotoArchive | None
-) -> str | None:
-    """Fetch and store one photo; the refusal code when it could not be."""
+) -> tuple[str | None, list[str]]:
+    """Fetch and store one photo: (the refusal code or None, the keys of the files written)."""
     try:
         if is_link(ref):
             data = fetch(ref)
         elif archive is None:
-            return "photo_zip_missing"
+            return "photo_zip_missing", []
         else:
             data = archive.read(ref)
         with db.begin_nested():
-            add_photo(
+            photo = add_photo(
                 db, storage, user_id=user_id, product_id=item.product_id, data=data, filename=ref.rsplit("/", 1)[-1]
             )
     except (FetchError, PhotoRejected, ProductError, ZipError) as refused:
-        return refused.code
-    return None
+        return refused.code, []
+    return None, [photo.full_key, photo.thumb_key]
 
 
 def run_job(
@@ -318,14 +320,19 @@ def run_job(
     *,
     fetch: Fetcher | None = None,
     budget_s: float | None = None,
+    commit_every_s: float = COMMIT_EVERY_S,
     on_step: Callable[[], None] | None = None,
 ) -> tuple[PhotoImportResult, bool] | None:
-    """Fetch and store the photos of job `job_id`, committing after each with the job's progress.
+    """Fetch and store the photos of job `job_id`, committing them with the job's progress.
+
+    The photos stored and the job's count commit together, every `commit_every_s` seconds
+    (a job row rewritten per photo would weigh on a 10,000-photo import), so a redelivered
+    job resumes after the last committed photo. If the work fails between two commits, the
+    files of the photos not committed are deleted: no file without its row.
 
     Returns the result so far and whether the job is finished: with `budget_s`, it stops
-    after that many seconds (the caller queues the rest, which resumes after the last
-    stored photo). None when the job is missing or already finished. The ZIP is deleted
-    at the end.
+    after that many seconds (the caller queues the rest). None when the job is missing or
+    already finished. The ZIP is deleted at the end.
     """
     job = db.get(Job, job_id)
     if job is None or job.kind != JOB_KIND or JobStatus(job.status).is_final:
@@ -338,7 +345,7 @@ def run_job(
         for raw in payload.get("items") or []
     ]
     steps = _steps(items)
-    done = int(payload.get("done", 0))
+    done = committed = int(payload.get("done", 0))
     result = PhotoImportResult.from_payload(payload.get("result"))
     if fetch is None:
         allow_private = get_settings().photo_fetch_allow_private
@@ -346,21 +353,43 @@ def run_job(
     archive = _archive_of(storage, user_id, payload.get("zip_key"))
     commit_start(db, job)
     stop_at = time.monotonic() + budget_s if budget_s is not None else None
-    for item, ref in steps[done:]:
-        if stop_at is not None and time.monotonic() > stop_at:
-            return result, False
-        refused = _one_photo(db, storage, user_id, item, ref, fetch, archive)
-        if refused is None:
-            result.added += 1
-        else:
-            result.failed += 1
-            if len(result.failures) < FAILURES_KEPT:
-                result.failures.append({"line": item.line, "sku": item.sku, "photo": ref[:300], "code": refused})
-        done += 1
+    last_commit = time.monotonic()
+    unsaved: list[str] = []  # files of the photos stored since the last commit
+
+    def commit() -> None:
+        nonlocal committed, last_commit
         message = f"{tr(language, 'import.photos_progress')}: {done}/{len(steps)}"
         commit_step(db, job, done=done, total=len(steps), result=result.as_payload(), message=message)
+        committed, last_commit = done, time.monotonic()
+        unsaved.clear()
         if on_step is not None:
             on_step()
+
+    try:
+        for item, ref in steps[done:]:
+            if stop_at is not None and time.monotonic() > stop_at:
+                break
+            refused, written = _one_photo(db, storage, user_id, item, ref, fetch, archive)
+            unsaved.extend(written)
+            if refused is None:
+                result.added += 1
+            else:
+                result.failed += 1
+                if len(result.failures) < FAILURES_KEPT:
+                    result.failures.append({"line": item.line, "sku": item.sku, "photo": ref[:300], "code": refused})
+            done += 1
+            if time.monotonic() - last_commit >= commit_every_s:
+                commit()
+        if done != committed:
+            commit()
+    except BaseException:
+        db.rollback()  # the rows of the photos not committed go, and so do their files
+        for key in unsaved:
+            with contextlib.suppress(StorageError):
+                storage.delete(key)
+        raise
+    if done < len(steps):
+        return result, False
     commit_success(db, job, result=result.as_payload(), message=summary(language, result))
     _drop_zip(storage, user_id, payload.get("zip_key"))
     return result, True

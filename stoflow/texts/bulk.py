@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- error codes of the CSV import ---
     "csv_too_large": ("The file is larger than 5 MB.", "Le fichier dépasse 5 Mo."),
     "csv_too_many_rows": ("The file has more than 5,000 rows.", "Le fichier a plus de 5 000 lignes."),
+    "csv_too_many_photos": (
+        "The file names more than 20,000 photos: split it into several imports.",
+        "Le fichier nomme plus de 20 000 photos : répartissez-le en plusieurs imports.",
+    ),
     "csv_not_utf8": (
         'The file is not UTF-8 text. Save it as "CSV UTF-8" and try again.',
         "Le fichier n'est pas un texte UTF-8. Enregistrez-le en « CSV UTF-8 » et réessayez.",
@@ -178,6 +182,7 @@ ERROR_CODES: tuple[str, ...] = (
     "bulk_interrupted",
     "csv_too_large",
     "csv_too_many_rows",
+    "csv_too_many_photos",
     "csv_not_utf8",
     "csv_empty",
     "csv_unreadable",

@@ -119,6 +119,14 @@ def test_the_preview_checks_photo_entries_without_downloading(
     assert site.requests == []
 
 
+def test_an_import_naming_more_than_20000_photos_is_refused_as_a_whole(seller_id: int) -> None:
+    links = "|".join(f"https://images.example.com/{n}.jpg" for n in range(24))
+    data = ("title,photos\n" + "".join(f"Item {n},{links}\n" for n in range(834))).encode()  # 20,016 photos
+    with tenant_session(seller_id) as db, pytest.raises(csv_io.CsvError) as refused:
+        csv_io.preview_import(db, data)
+    assert refused.value.code == "csv_too_many_photos"
+
+
 def test_the_job_adds_each_photo_in_order_and_lists_the_ones_it_could_not(
     seller_id: int, allow_local_links: None, site: PhotoSite, tmp_path: Path
 ) -> None:
@@ -163,7 +171,7 @@ def test_a_job_cut_off_midway_resumes_without_adding_a_photo_twice(
             raise WorkerDied
 
     with tenant_session(seller_id) as db, pytest.raises(WorkerDied):
-        photo_import.run_job(db, storage, job_id, on_step=die_after_two)
+        photo_import.run_job(db, storage, job_id, commit_every_s=0, on_step=die_after_two)
     with tenant_session(seller_id) as db:
         job = db.get(Job, job_id)
         assert job is not None and job.status == JobStatus.running.value and job.payload["done"] == 2
@@ -173,6 +181,24 @@ def test_a_job_cut_off_midway_resumes_without_adding_a_photo_twice(
     assert len(_gallery(seller_id, "JACKET-1")) == 1
     with tenant_session(seller_id) as db:
         assert photo_import.run_job(db, storage, job_id) is None  # finished: never run twice
+
+
+def test_a_failure_between_commits_leaves_no_file_without_its_row(
+    seller_id: int, allow_local_links: None, site: PhotoSite, tmp_path: Path
+) -> None:
+    storage = LocalStorage(tmp_path)
+    _, job_id = _import(seller_id, storage, _csv(site), PHOTOS_ZIP)
+
+    def network_driver_bug(url: str) -> bytes:
+        raise RuntimeError("the network stack crashed")
+
+    with tenant_session(seller_id) as db, pytest.raises(RuntimeError):
+        photo_import.run_job(db, storage, job_id, fetch=network_driver_bug, commit_every_s=3600)
+    # The dress's two photos were stored, not yet committed: their files went with them.
+    assert _gallery(seller_id, "DRESS-1") == []
+    assert [key for key in storage.list(f"u{seller_id}/") if "/imports/" not in key] == []
+    with tenant_session(seller_id) as db:
+        assert photo_import.job_progress(db, job_id).done == 0  # type: ignore[union-attr]
 
 
 def test_a_time_budget_hands_the_rest_over(
