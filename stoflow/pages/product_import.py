@@ -445,13 +445,13 @@ def _preview() -> rx.Component:
                     ": ",
                     state.photo_links + state.photo_files,
                     " (",
-                    state.photo_links,
-                    " ",
                     t("import.photo_links"),
-                    ", ",
-                    state.photo_files,
-                    " ",
+                    ": ",
+                    state.photo_links,
+                    " · ",
                     t("import.photo_files"),
+                    ": ",
+                    state.photo_files,
                     ")",
                     variant="soft",
                     color_scheme="blue",
@@ -582,9 +582,8 @@ def product_import_page() -> rx.Component:
     state = ProductImportState
     return rx.vstack(
         rx.link(rx.hstack(rx.icon("arrow-left", size=14), t("import.back"), align="center"), href=routes.PRODUCTS),
-        rx.hstack(
+        rx.flex(
             page_title("import.title", "import.intro"),
-            rx.spacer(),
             rx.button(
                 rx.icon("download", size=16),
                 t("import.export"),
@@ -595,6 +594,9 @@ def product_import_page() -> rx.Component:
             ),
             width="100%",
             align="start",
+            justify="between",
+            wrap="wrap",
+            gap="3",
         ),
         rx.card(
             rx.vstack(

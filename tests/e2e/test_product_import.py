@@ -17,6 +17,7 @@ from stoflow.catalog.photos import photos_of
 from stoflow.db.tenancy import tenant_session
 from stoflow.models.tenant import Product
 from stoflow.storage import get_storage, user_prefix
+from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_shell import ON_DASHBOARD, Shoot, sign_in
 from tests.photo_server import Route, photo_site
 
@@ -78,9 +79,13 @@ def test_import_a_csv_with_a_zip_and_links_then_follow_the_photos(  # type: igno
         page.set_input_files(ZIP_INPUT, str(zip_path))
         expect(page.locator("#import-invalid")).to_have_text("With errors: 0")
         expect(page.locator("#import-zip-name")).to_have_text("photos.zip")
-        expect(page.locator("#import-photos")).to_have_text("Photos to add: 4 (1 links, 3 from the ZIP)")
+        expect(page.locator("#import-photos")).to_have_text("Photos to add: 4 (links: 1 · from the ZIP: 3)")
         assert site.requests == []  # nothing is downloaded before the import
         shoot(page, "import-preview")
+        page.set_viewport_size(PHONE)
+        expect(page.locator("#import-all")).to_be_visible()
+        shoot(page, "import-preview-phone")
+        page.set_viewport_size(DESKTOP)
 
         page.click("#import-all")
         expect(page.get_by_text("Products imported: 3").first).to_be_visible()
