@@ -24,6 +24,7 @@ from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import MESSAGES, t, tr
 from stoflow.jobs.service import QueueUnavailable
 from stoflow.pages import routes
+from stoflow.state.jobs import JobWatch
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
 from stoflow.storage import get_storage
@@ -137,7 +138,7 @@ def _failure_view(failure: dict[str, Any], language: str) -> dict[str, str]:
     }
 
 
-class ProductImportState(rx.State):
+class ProductImportState(JobWatch, rx.State):
     filename: str = ""
     zip_name: str = ""
     rows: list[dict[str, str]] = []  # the first PREVIEW_ROWS rows of the preview
@@ -152,10 +153,7 @@ class ProductImportState(rx.State):
     result: str = ""
     busy: bool = False
     exporting: bool = False
-    # The photo job that follows an import.
-    job_id: int = 0
-    job_progress: int = 0
-    job_text: str = ""
+    # The outcome of the photo job that follows an import (JobWatch follows it).
     photo_summary: str = ""
     failures: list[dict[str, str]] = []
     # The uploaded CSV, the kept ZIP's storage key and their owner: server-side only.
@@ -312,31 +310,16 @@ class ProductImportState(rx.State):
     @rx.event(background=True)
     async def watch_photos(self) -> Any:
         """Follow the photo job until it ends: the bar moves, then the summary and failures show."""
-        for _ in range(7200):  # an hour of polling at most; the job goes on regardless
-            async with self:
-                identity = (await self.get_state(SessionState))._identity()
-                language = await self._language()
-                if identity is None or not self.job_id:
-                    self.job_id = 0
-                    return None
-                with tenant_session(identity.user_id) as db:
-                    progress = photo_import.job_progress(db, self.job_id)
-                if progress is None:
-                    self.job_id = 0
-                    return None
-                self.job_progress = progress.progress
-                self.job_text = f"{tr(language, 'import.photos_progress')}: {progress.done}/{progress.total}"
-                if progress.finished:
-                    self.job_id = 0
-                    self.photo_summary = photo_import.summary(language, progress.result)
-                    self.failures = [_failure_view(failure, language) for failure in progress.result.failures[:50]]
-                    if progress.error:
-                        return rx.toast.error(tr(language, "import.photos_interrupted"))
-                    if progress.result.failed:
-                        return rx.toast.warning(self.photo_summary)
-                    return rx.toast.success(self.photo_summary)
-            await asyncio.sleep(0.5)
-        return None
+        return await self._follow(photo_import.job_progress, "import.photos_progress", self._photos_done)
+
+    async def _photos_done(self, progress: photo_import.PhotoImportProgress, language: str) -> Any:
+        self.photo_summary = photo_import.summary(language, progress.result)
+        self.failures = [_failure_view(failure, language) for failure in progress.result.failures[:50]]
+        if progress.error:
+            return rx.toast.error(tr(language, "import.photos_interrupted"))
+        if progress.result.failed:
+            return rx.toast.warning(self.photo_summary)
+        return rx.toast.success(self.photo_summary)
 
     @rx.event
     def export(self) -> rx.event.EventSpec:

@@ -6,7 +6,6 @@ of each event; ids sent by the browser are looked up in that seller's schema onl
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -27,6 +26,7 @@ from stoflow.models.base import utcnow
 from stoflow.models.tenant.products import ProductStatus
 from stoflow.pages import routes
 from stoflow.reference import service as reference
+from stoflow.state.jobs import JobWatch
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
 
@@ -43,7 +43,7 @@ def _price(value: Decimal, currency: str) -> str:
     return f"{value:.2f} {currency}"
 
 
-class ProductsState(rx.State):
+class ProductsState(JobWatch, rx.State):
     rows: list[dict[str, str]] = []
     counts: dict[str, int] = {}
     total: int = 0
@@ -69,9 +69,6 @@ class ProductsState(rx.State):
     # The bulk edit dialog, and a running bulk job.
     edit_kind: str = "price_percent"
     edit_error: str = ""
-    job_id: int = 0
-    job_progress: int = 0
-    job_text: str = ""
 
     async def _user_id(self) -> int | None:
         identity = (await self.get_state(SessionState))._identity()
@@ -268,29 +265,13 @@ class ProductsState(rx.State):
     @rx.event(background=True)
     async def watch_job(self) -> Any:
         """Follow a bulk job until it ends: the progress bar moves, then the summary shows."""
-        for _ in range(3600):  # at most half an hour of polling
-            async with self:
-                session = await self.get_state(SessionState)
-                identity = session._identity()
-                language = (await self.get_state(LanguageState)).lang
-                if identity is None or not self.job_id:
-                    self.job_id = 0
-                    return None
-                with tenant_session(identity.user_id) as db:
-                    progress = bulk.job_progress(db, self.job_id)
-                if progress is None:
-                    self.job_id = 0
-                    return None
-                self.job_progress = progress.progress
-                self.job_text = f"{tr(language, 'bulk.progress')}: {progress.done}/{progress.total}"
-                if progress.finished:
-                    self.job_id = 0
-                    await self._reload(counts=True)
-                    if progress.error:
-                        return rx.toast.error(f"{tr(language, 'bulk.failed')}: {tr(language, progress.error)}")
-                    return rx.toast.success(f"{tr(language, 'bulk.done')}: {bulk.summary(language, progress.result)}")
-            await asyncio.sleep(0.5)
-        return None
+        return await self._follow(bulk.job_progress, "bulk.progress", self._bulk_done)
+
+    async def _bulk_done(self, progress: bulk.BulkProgress, language: str) -> Any:
+        await self._reload(counts=True)
+        if progress.error:
+            return rx.toast.error(f"{tr(language, 'bulk.failed')}: {tr(language, progress.error)}")
+        return rx.toast.success(f"{tr(language, 'bulk.done')}: {bulk.summary(language, progress.result)}")
 
     @rx.var
     def page_number(self) -> int:
@@ -415,13 +396,16 @@ def _selection_text() -> rx.Component:
             ),
             rx.cond(
                 ProductsState.all_selected & (ProductsState.total > ProductsState.rows.length()),
-                rx.link(
+                # A button, not a link: a link without a target navigates, and the page's
+                # on_load would then clear the selection it just made.
+                rx.button(
                     t("bulk.select_all_matching"),
                     " (",
                     ProductsState.total,
                     ")",
                     size="2",
-                    as_="button",
+                    variant="ghost",
+                    type="button",
                     on_click=ProductsState.select_all_matching,
                     id="select-all-matching",
                 ),

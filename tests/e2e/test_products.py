@@ -4,6 +4,7 @@ the catalogue in bulk."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -153,3 +154,29 @@ def test_another_sellers_product_page_shows_nothing(page: Page, app_server: str,
     page.goto(f"{app_server}/products/{secret_id}")
     expect(page.locator("#product-missing")).to_be_visible()
     assert "secret jacket" not in page.content()
+
+
+def test_a_bulk_change_of_hundreds_runs_as_a_job_with_its_progress(  # type: ignore[no-untyped-def]
+    page: Page, app_server: str, worker: None, make_seller, shoot: Shoot
+) -> None:
+    """Beyond 200 products the change is a Celery job: the bar moves, then the summary shows."""
+    user_id = signed_in(page, app_server, make_seller)
+    with tenant_session(user_id) as db:
+        for number in range(250):
+            db.add(Product(sku=f"JOB-{number:04d}", title=f"Tee-shirt {number}", price=Decimal("10.00")))
+
+    page.goto(f"{app_server}/products")
+    expect(page.locator("#tab-draft")).to_contain_text("250")
+    page.click("#select-page")
+    page.click("#select-all-matching")
+    expect(page.locator("#selection")).to_contain_text("250")
+    page.click("#bulk-edit")
+    page.fill("#bulk-value", "10")
+    page.click("#bulk-apply")
+    expect(page.locator("#bulk-job-progress")).to_be_visible()
+    shoot(page, "products-bulk-job")
+    expect(page.get_by_text("Bulk change finished: Changed: 250")).to_be_visible(timeout=60_000)
+    expect(page.locator("#bulk-job-progress")).to_have_count(0)
+    expect(page.locator(".product-row").first).to_contain_text("11.00 EUR")
+    with tenant_session(user_id) as db:
+        assert {product.price for product in db.exec(select(Product)).all()} == {Decimal("11.00")}
