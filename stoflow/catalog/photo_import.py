@@ -26,7 +26,6 @@ import re
 import time
 import uuid
 import zipfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -242,9 +241,6 @@ class PhotoImportResult:
             failures=list(payload.get("failures") or []),
         )
 
-    def reasons(self) -> Counter[str]:
-        return Counter(str(failure.get("code", "")) for failure in self.failures)
-
 
 PhotoImportProgress = JobProgress[PhotoImportResult]
 
@@ -287,10 +283,6 @@ def job_progress(db: Session, job_id: int) -> PhotoImportProgress | None:
 
 
 Fetcher = Callable[[str], bytes]
-
-
-def _steps(items: list[PhotoItem]) -> list[tuple[PhotoItem, str]]:
-    return [(item, ref) for item in items for ref in item.refs]
 
 
 def _one_photo(
@@ -344,7 +336,7 @@ def run_job(
         PhotoItem(int(raw["product_id"]), int(raw["line"]), str(raw["sku"]), [str(ref) for ref in raw["refs"]])
         for raw in payload.get("items") or []
     ]
-    steps = _steps(items)
+    steps = [(item, ref) for item in items for ref in item.refs]
     done = committed = int(payload.get("done", 0))
     result = PhotoImportResult.from_payload(payload.get("result"))
     if fetch is None:

@@ -16,8 +16,8 @@ from stoflow.accounts.service import Identity
 from stoflow.admin import users as service
 from stoflow.admin.users import ROLES, STATUSES, UserAdminError, is_locked, list_users
 from stoflow.audit.service import RequestContext
-from stoflow.components.pager import pager
-from stoflow.components.shell import app_page, empty_state, page_title
+from stoflow.components.pager import paged_card
+from stoflow.components.shell import app_page, page_title
 from stoflow.db.engine import db_session
 from stoflow.i18n import t, tr
 from stoflow.models.base import utcnow
@@ -496,34 +496,13 @@ def confirm_dialog() -> rx.Component:
 def admin_users_page() -> rx.Component:
     return rx.vstack(
         page_title("users.title", "users.intro"),
-        rx.card(
-            rx.vstack(
-                filters(),
-                rx.cond(
-                    UsersState.loaded,
-                    rx.cond(
-                        UsersState.total > 0,
-                        rx.vstack(
-                            users_table(),
-                            pager(UsersState, count_key="users.count", pager_id="users-pager"),
-                            width="100%",
-                            spacing="3",
-                        ),
-                        empty_state("users", "users.empty_title", "users.empty"),
-                    ),
-                    rx.vstack(
-                        rx.skeleton(height="1.5em", width="100%"),
-                        rx.skeleton(height="1.5em", width="90%"),
-                        rx.skeleton(height="1.5em", width="95%"),
-                        width="100%",
-                        id="users-loading",
-                    ),
-                ),
-                spacing="4",
-                width="100%",
-            ),
-            size="3",
-            width="100%",
+        paged_card(
+            UsersState,
+            filters=filters(),
+            table=users_table(),
+            count_key="users.count",
+            pager_id="users-pager",
+            empty=("users", "users.empty_title", "users.empty"),
         ),
         role_dialog(),
         confirm_dialog(),

@@ -6,8 +6,8 @@ import reflex as rx
 
 from stoflow.accounts.permissions import PermissionDenied
 from stoflow.audit.service import AuditAction, search
-from stoflow.components.pager import pager
-from stoflow.components.shell import app_page, empty_state, page_title
+from stoflow.components.pager import paged_card
+from stoflow.components.shell import app_page, page_title
 from stoflow.db.engine import db_session
 from stoflow.i18n import t
 from stoflow.pages import routes
@@ -156,28 +156,13 @@ def events_table() -> rx.Component:
 def audit_log_page() -> rx.Component:
     return rx.vstack(
         page_title("audit.title", "audit.intro"),
-        rx.card(
-            rx.vstack(
-                filters(),
-                rx.cond(
-                    AuditLogState.loaded,
-                    rx.cond(
-                        AuditLogState.total > 0,
-                        rx.vstack(
-                            events_table(),
-                            pager(AuditLogState, count_key="audit.events", pager_id="audit-pager"),
-                            width="100%",
-                            spacing="3",
-                        ),
-                        empty_state("scroll-text", "audit.empty_title", "audit.empty"),
-                    ),
-                    rx.vstack(rx.skeleton(height="1.5em", width="100%"), rx.skeleton(height="1.5em", width="90%")),
-                ),
-                spacing="4",
-                width="100%",
-            ),
-            size="3",
-            width="100%",
+        paged_card(
+            AuditLogState,
+            filters=filters(),
+            table=events_table(),
+            count_key="audit.events",
+            pager_id="audit-pager",
+            empty=("scroll-text", "audit.empty_title", "audit.empty"),
         ),
         width="100%",
         spacing="2",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from stoflow.accounts.permissions import PermissionDenied
-from stoflow.components.pager import pager
-from stoflow.components.shell import app_page, empty_state, page_title
+from stoflow.components.pager import paged_card
+from stoflow.components.shell import app_page, page_title
 from stoflow.db.engine import db_session
 from stoflow.i18n import t, tr
 from stoflow.mail import Template, find_links, outbox_message
@@ -216,28 +216,13 @@ def message_dialog() -> rx.Component:
 def outbox_page() -> rx.Component:
     return rx.vstack(
         page_title("outbox.title", "outbox.intro"),
-        rx.card(
-            rx.vstack(
-                search_form(),
-                rx.cond(
-                    OutboxState.loaded,
-                    rx.cond(
-                        OutboxState.total > 0,
-                        rx.vstack(
-                            messages_table(),
-                            pager(OutboxState, count_key="outbox.sent", pager_id="outbox-pager"),
-                            width="100%",
-                            spacing="3",
-                        ),
-                        empty_state("inbox", "outbox.empty_title", "outbox.empty"),
-                    ),
-                    rx.vstack(rx.skeleton(height="1.5em", width="100%"), rx.skeleton(height="1.5em", width="90%")),
-                ),
-                spacing="4",
-                width="100%",
-            ),
-            size="3",
-            width="100%",
+        paged_card(
+            OutboxState,
+            filters=search_form(),
+            table=messages_table(),
+            count_key="outbox.sent",
+            pager_id="outbox-pager",
+            empty=("inbox", "outbox.empty_title", "outbox.empty"),
         ),
         message_dialog(),
         width="100%",

@@ -29,12 +29,13 @@ from stoflow.ai.gemini import AiError, AiErrorCode, GeminiClient
 from stoflow.ai.listing import MARKETPLACES, AllowedValues, FillResult, Language, ListingText, Marketplace
 from stoflow.ai.templates import template_listing
 from stoflow.ai.usage import credits_left, reserved_credit
-from stoflow.catalog.photos import photos_for_ai, photos_of
+from stoflow.catalog.photos import photos_for_ai
 from stoflow.catalog.rules import DESCRIPTION_MAX, MAX_COLORS, TITLE_MAX
 from stoflow.config import get_settings
 from stoflow.db.engine import db_session
 from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import t, t_code, tr
+from stoflow.pages.product_photos import ProductPhotosState
 from stoflow.reference import service as reference
 from stoflow.state.language import LanguageState
 from stoflow.state.session import SessionState
@@ -294,7 +295,6 @@ def _write(user_id: int, language: Language, marketplace: Marketplace, draft: _D
 class ProductAiState(rx.State):
     credits: int = 0
     allowance: int = 0
-    has_photos: bool = False
     configured: bool = False
     busy: str = ""  # "fill" or "write" while a call runs
     marketplace: str = "vinted"
@@ -350,21 +350,17 @@ class ProductAiState(rx.State):
 
     @rx.event
     async def refresh(self) -> None:
-        """Credits left, whether the product has photos for the AI, whether the AI is set up."""
+        """Credits left, and whether the AI is set up (the gallery says whether there are photos)."""
         user_id = await self._user_id()
         if user_id is None:
             self._forget(-1)
-            self.credits, self.has_photos = 0, False
+            self.credits = 0
             return
-        product_id = await self._follow_editor()
+        await self._follow_editor()
         self._still_busy()
         settings = get_settings()
         self.configured, self.allowance = settings.google_api_key is not None, settings.ai_monthly_credits
         self.credits = _credits(user_id)
-        self.has_photos = False
-        if product_id:
-            with tenant_session(user_id) as db:
-                self.has_photos = any(not photo.is_label for photo in photos_of(db, product_id))
 
     @rx.event
     async def choose_marketplace(self, value: str) -> None:
@@ -620,11 +616,11 @@ def ai_panel() -> rx.Component:
                 id="ai-fill",
                 width="100%",
                 loading=ProductAiState.busy == "fill",
-                disabled=~(can_call & ProductAiState.has_photos),
+                disabled=~(can_call & ProductPhotosState.has_pictures),
                 on_click=_read_form(ProductAiState.fill_from_photos),
             ),
             rx.text(
-                rx.cond(ProductAiState.has_photos, t("ai.panel.fill_help"), t("ai.panel.needs_photos")),
+                rx.cond(ProductPhotosState.has_pictures, t("ai.panel.fill_help"), t("ai.panel.needs_photos")),
                 size="1",
                 color=rx.color("gray", 10),
             ),

@@ -7,6 +7,7 @@ version the editor started from: a save over someone else's is refused, not merg
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
@@ -43,6 +44,14 @@ STATUS_ACTIONS = {
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _duplicate(user_id: int, product_id: int) -> int:
+    """A draft copy of the product with its own copies of the photos; the copy's id."""
+    with tenant_session(user_id) as db:
+        copy = catalog.duplicate(db, product_id)
+        gallery.copy_photos(db, get_storage(), user_id=user_id, source_id=product_id, target_id=copy.id or 0)
+        return copy.id or 0
 
 
 class ProductEditorState(rx.State):
@@ -294,15 +303,11 @@ class ProductEditorState(rx.State):
         if user_id is None or not self.product_id:
             return None
         try:
-            with tenant_session(user_id) as db:
-                copy = catalog.duplicate(db, self.product_id)
-                copy_id = copy.id
-                gallery.copy_photos(
-                    db, get_storage(), user_id=user_id, source_id=self.product_id, target_id=copy_id or 0
-                )
+            # Off the event loop: copying up to 24 photos is 48 storage round trips on R2.
+            copy_id = await asyncio.to_thread(_duplicate, user_id, self.product_id)
         except catalog.ProductError as refused:
             return rx.toast.error(tr(await self._language(), refused.code))
-        return rx.redirect(routes.product(copy_id or 0))
+        return rx.redirect(routes.product(copy_id))
 
     @rx.var
     def title_length(self) -> int:

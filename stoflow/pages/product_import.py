@@ -19,6 +19,7 @@ from stoflow.api.products_csv import EXPORT_PATH
 from stoflow.catalog import csv_io, photo_import
 from stoflow.catalog.choices import reference_check
 from stoflow.components import browser_auth
+from stoflow.components.jobs import job_progress
 from stoflow.components.shell import app_page, page_title
 from stoflow.db.tenancy import tenant_session
 from stoflow.i18n import MESSAGES, t, tr
@@ -90,6 +91,11 @@ def _make_preview(user_id: int, data: bytes, archive: photo_import.PhotoArchive 
         photo_files=preview.photo_files,
         needs_zip=any(row.errors.get("photos") == "photo_zip_missing" for row in preview.rows),
     )
+
+
+def _recheck(user_id: int, data: bytes, zip_key: str, language: str) -> _Checked:
+    """The preview again, with the kept ZIP (read from storage off the event loop)."""
+    return _make_preview(user_id, data, _archive(user_id, zip_key), language)
 
 
 def _check_upload(
@@ -271,7 +277,7 @@ class ProductImportState(JobWatch, rx.State):
             )
         except csv_io.ImportRefused:
             # New errors since the preview (a SKU taken meanwhile): show the file again.
-            self._show(await asyncio.to_thread(_make_preview, user_id, data, _archive(user_id, zip_key), language))
+            self._show(await asyncio.to_thread(_recheck, user_id, data, zip_key, language))
             return rx.toast.error(tr(language, "import_has_errors"))
         except csv_io.CsvError as refused:
             self.error = _message(language, refused.code)
@@ -517,15 +523,7 @@ def _photo_job() -> rx.Component:
     """The photos being added after an import, then what could not be."""
     state = ProductImportState
     return rx.vstack(
-        rx.cond(
-            state.job_id > 0,
-            rx.vstack(
-                rx.text(state.job_text, size="2", id="photo-job-text"),
-                rx.progress(value=state.job_progress, width="100%", id="photo-job-progress"),
-                width="100%",
-                spacing="2",
-            ),
-        ),
+        job_progress(state, "photo-job"),
         rx.cond(
             state.photo_summary != "",
             rx.callout(

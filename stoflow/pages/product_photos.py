@@ -97,6 +97,11 @@ class ProductPhotosState(rx.State):
     _dragging: str = ""
     _finished_at: float = 0.0  # when the last upload handler ended (time.time)
 
+    @rx.var
+    def has_pictures(self) -> bool:
+        """A photo the AI may see: one that is not the care label."""
+        return any(not photo.get("is_label") for photo in self.photos)
+
     async def _user_id(self) -> int | None:
         identity = (await self.get_state(SessionState))._identity()
         return identity.user_id if identity else None
@@ -114,13 +119,6 @@ class ProductPhotosState(rx.State):
     async def _language(self) -> str:
         return (await self.get_state(LanguageState)).lang
 
-    async def _tell_assistant(self, views: list[gallery.PhotoView]) -> None:
-        """The AI panel's "Fill from photos" follows the gallery (it needs a photo that is not the label)."""
-        from stoflow.pages.product_ai import ProductAiState  # the AI panel imports the editor
-
-        assistant = await self.get_state(ProductAiState)
-        assistant.has_photos = any(not view.is_label for view in views)
-
     async def _refresh(self, user_id: int, product_id: int) -> None:
         """Read the gallery again, and what the editor says publishing still needs."""
         editor = await self._editor()
@@ -135,7 +133,6 @@ class ProductPhotosState(rx.State):
         except ValueError:  # a stored key outside the seller's folder: show nothing rather than fail
             log.exception("The gallery of product %s of user %s cannot be signed", product_id, user_id)
             views = []
-        await self._tell_assistant(views)
         cover_shown = False
         for view in views:
             cover = not view.is_label and not cover_shown

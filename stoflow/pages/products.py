@@ -18,6 +18,7 @@ from stoflow.catalog import photos as gallery
 from stoflow.catalog import products as catalog
 from stoflow.catalog.choices import reference_check
 from stoflow.components.browser_auth import api_base
+from stoflow.components.jobs import job_progress
 from stoflow.components.shell import app_page, empty_state, page_title
 from stoflow.db.engine import db_session
 from stoflow.db.tenancy import tenant_session
@@ -515,15 +516,7 @@ def bulk_bar() -> rx.Component:
         ),
     )
     return rx.fragment(
-        rx.cond(
-            ProductsState.job_id > 0,
-            rx.vstack(
-                rx.text(ProductsState.job_text, size="2", id="bulk-job-text"),
-                rx.progress(value=ProductsState.job_progress, width="100%", id="bulk-job-progress"),
-                width="100%",
-                spacing="1",
-            ),
-        ),
+        job_progress(ProductsState, "bulk-job"),
         rx.cond(
             ProductsState.selected.length() > 0,
             rx.hstack(
