@@ -44,7 +44,7 @@ def run(rounds: int, server_url: str) -> dict[str, float]:
 
     from stoflow.accounts import service as accounts
     from stoflow.accounts import tokens
-    from stoflow.accounts.web_session import identity_for_state
+    from stoflow.accounts.web_session import identity_for_socket
     from stoflow.db.engine import db_session
     from stoflow.db.migrations import upgrade_all
     from stoflow.models.base import utcnow
@@ -82,9 +82,7 @@ def run(rounds: int, server_url: str) -> dict[str, float]:
 
     def event_check() -> None:
         with db_session() as db:
-            assert identity_for_state(
-                db, handshake_access=pair.access, handshake_refresh=current[0], renewed_access=None
-            )
+            assert identity_for_socket(db, access=pair.access, refresh=current[0], bound_family=pair.session_id)
 
     event_ms = _time(event_check, rounds * 5)
     return {

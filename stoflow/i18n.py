@@ -17,6 +17,7 @@ from stoflow.texts import bulk as _bulk_texts
 from stoflow.texts import catalog as _catalog_texts
 from stoflow.texts import mail as _mail_texts
 from stoflow.texts import photos as _photos_texts
+from stoflow.texts import uploads as _uploads_texts
 
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -253,6 +254,7 @@ _merge(
     _catalog_texts,
     _mail_texts,
     _photos_texts,
+    _uploads_texts,
 )
 
 

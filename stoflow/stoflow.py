@@ -18,6 +18,7 @@ logging.basicConfig(level=settings.stoflow_log_level, format="%(levelname)s [%(n
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
 from stoflow.api import create_api  # noqa: E402
+from stoflow.api.upload_guard import guard_uploads  # noqa: E402
 from stoflow.components import browser_auth  # noqa: E402
 from stoflow.components.errors import on_backend_error  # noqa: E402
 from stoflow.pages import (  # noqa: E402,F401  (registers them)
@@ -39,7 +40,8 @@ from stoflow.pages import (  # noqa: E402,F401  (registers them)
 from stoflow.state.guard import SessionMiddleware  # noqa: E402
 
 app = rx.App(
-    api_transformer=create_api(),
+    # /api routes first; then the upload door wraps everything (stoflow.api.upload_guard).
+    api_transformer=[create_api(), guard_uploads],
     stylesheets=["/stoflow.css"],
     backend_exception_handler=on_backend_error,
     head_components=[
@@ -50,4 +52,5 @@ app = rx.App(
         rx.el.script(src=rx.asset("editor.js"), defer=True),
     ],
 )
-app.add_middleware(SessionMiddleware())
+# First: before Reflex's own hydrate middleware sends the state on a page load.
+app.add_middleware(SessionMiddleware(), index=0)

@@ -196,7 +196,7 @@ def verify_access(token: str, *, allow_expired: bool = False, now: datetime | No
 
     This checks the token only: call `live_session` too, so that a revoked session is
     refused at once. `allow_expired` accepts a past `exp` (everything else is still
-    checked), for a silent renewal that re-checks the family in the database.
+    checked), for a websocket whose handshake token has expired (stoflow.accounts.web_session).
     """
     claims = _decode(token, "access", now=now or utcnow(), allow_expired=allow_expired)
     return AccessClaims(

@@ -6,19 +6,21 @@ revoked a second ago is refused now, whatever the JWT still says.
 
 HTTP routes accept a live access token only; when it has expired the page calls
 /api/auth/refresh (one rotation) and retries. The Reflex state cannot set cookies: its
-websocket keeps the cookies of its handshake, so it renews its own access token
-server-side, held in a backend variable, against the handshake's refresh token.
+websocket keeps the cookies of its handshake, so a websocket (and an upload, whose
+request carries the browser's cookies) is checked with `identity_for_socket`, which
+also accepts an expired access token that the family's refresh token, or the page's
+earlier proof, vouches for.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from stoflow.accounts.service import Identity
-from stoflow.accounts.tokens import TokenError, issue_access, live_session, session_of_refresh, verify_access
+from stoflow.accounts.tokens import TokenError, live_session, session_of_refresh, verify_access
+from stoflow.models.base import utcnow
 
 ACCESS_COOKIE = "stoflow_access"
 REFRESH_COOKIE = "stoflow_refresh"
@@ -44,49 +46,42 @@ def identity_from_access(db: Session, access: str | None) -> Identity | None:
     return Identity.of(db, *live)
 
 
-@dataclass(frozen=True)
-class StateIdentity:
-    identity: Identity
-    access: str  # the access token the state should use from now on (renewed or not)
+def identity_for_socket(
+    db: Session, *, access: str | None, refresh: str | None, bound_family: uuid.UUID | None
+) -> Identity | None:
+    """The identity a websocket's (or an upload request's) own cookies prove, checked now.
 
-
-def identity_for_state(
-    db: Session, *, handshake_access: str | None, handshake_refresh: str | None, renewed_access: str | None
-) -> StateIdentity | None:
-    """The identity of a websocket, checked now; renews the state's access token if needed.
-
-    Accepted: the handshake's access token while it lives; then the state's renewed one
-    (same family as the handshake's cookies); and, when both have expired, a renewal
-    against the handshake's refresh token (its family's current token or the one it
-    directly replaced). In every case the family must be live in the database.
+    The cookies must prove a family, and that family must be live in the database:
+    - an unexpired access token of the family;
+    - an authentic access token whose 15 minutes have run out, together with either the
+      family's refresh token (its current one or the one it directly replaced) or a page
+      state already bound to that family by an earlier proof (a long-open tab: its
+      websocket keeps the cookies of its handshake);
+    - without an access token, the family's refresh token (current or the one it replaced).
+    Anything else (no cookie of ours, a forged token, an expired access token vouched
+    for by another family's cookie or by nothing) gives None.
     """
-    # What this websocket's own cookies prove: a family (and user), even if expired.
-    proven_family: uuid.UUID | None = None
-    proven_user: int | None = None
-    if handshake_access:
+    claims = None
+    if access:
         try:
-            claims = verify_access(handshake_access, allow_expired=True)
-            proven_family, proven_user = claims.session_id, claims.user_id
+            claims = verify_access(access, allow_expired=True)
         except TokenError:
-            pass
-    refresh_family = session_of_refresh(db, handshake_refresh) if handshake_refresh else None
-    if proven_family is None and refresh_family is not None:
-        proven_family, proven_user = refresh_family.id, refresh_family.user_id
-    if proven_family is None:
+            claims = None
+    if claims is not None:
+        if claims.expires_at <= utcnow() and bound_family != claims.session_id:
+            vouching = session_of_refresh(db, refresh) if refresh else None
+            if vouching is None or vouching.id != claims.session_id:
+                return None  # expired, and nothing of this family vouches for it
+        return identity_of_family(db, claims.session_id, user_id=claims.user_id)
+    family = session_of_refresh(db, refresh) if refresh else None
+    if family is None:
         return None  # no cookie of ours: a stolen client token alone opens nothing
-    live = live_session(db, proven_family)
-    if live is None or live[1].id != proven_user:
+    return identity_of_family(db, family.id, user_id=family.user_id)
+
+
+def identity_of_family(db: Session, family: uuid.UUID, *, user_id: int | None = None) -> Identity | None:
+    """The identity of a family if it is live now (and belongs to `user_id`, when given)."""
+    live = live_session(db, family)
+    if live is None or (user_id is not None and live[1].id != user_id):
         return None
-    for candidate in (handshake_access, renewed_access):
-        if not candidate:
-            continue
-        try:
-            claims = verify_access(candidate)
-        except TokenError:
-            continue
-        if claims.session_id == proven_family:
-            return StateIdentity(Identity.of(db, *live), candidate)
-    # Both access tokens have expired: renew against the handshake's refresh token.
-    if refresh_family is None or refresh_family.id != proven_family:
-        return None
-    return StateIdentity(Identity.of(db, *live), issue_access(live[1].id, proven_family))  # type: ignore[arg-type]
+    return Identity.of(db, *live)

@@ -29,7 +29,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlmodel import Session
 
@@ -89,17 +89,23 @@ def is_zip(data: bytes) -> bool:
 
 
 class PhotoArchive:
-    """A ZIP of photos, read in memory and never extracted: names are only looked up.
+    """A ZIP of photos, read from a file (the upload's temporary file, or the kept copy)
+    and never extracted: names are only looked up, one member is read at a time.
 
     Refused as a whole (ZipError) when it is not a ZIP, is encrypted, holds too many
     files or more than 2 GB, or has a member compressed beyond any photo's ratio (a bomb).
     """
 
-    def __init__(self, data: bytes) -> None:
-        if len(data) > MAX_ZIP_BYTES:
+    def __init__(self, source: bytes | BinaryIO) -> None:
+        file = io.BytesIO(source) if isinstance(source, bytes) else source
+        file.seek(0, io.SEEK_END)
+        size = file.tell()
+        file.seek(0)
+        if size > MAX_ZIP_BYTES:
             raise ZipError("zip_too_large")
+        self.file = file
         try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            self._zip = zipfile.ZipFile(file)
             members = [info for info in self._zip.infolist() if not info.is_dir() and not _hidden(info.filename)]
         except (zipfile.BadZipFile, OSError, ValueError):
             raise ZipError("zip_unreadable") from None
@@ -117,6 +123,11 @@ class PhotoArchive:
         for info in members:
             by_name.setdefault(_normal(info.filename).rsplit("/", 1)[-1], []).append(info)
         self._by_name = {name: infos[0] for name, infos in by_name.items() if len(infos) == 1}
+
+    def close(self) -> None:
+        """Close the ZIP and its file (a temporary copy is deleted with it)."""
+        self._zip.close()
+        self.file.close()
 
     def find(self, ref: str) -> zipfile.ZipInfo | None:
         """The member a CSV entry names: by its path in the ZIP, else by a bare name unique in it."""
@@ -180,12 +191,28 @@ def imports_prefix(user_id: int) -> str:
     return f"{user_prefix(user_id)}imports/"
 
 
-def keep_zip(storage: Storage, user_id: int, data: bytes, *, now: datetime | None = None) -> str:
-    """Store an uploaded ZIP under the seller's folder; returns its key."""
+def keep_zip(storage: Storage, user_id: int, source: bytes | BinaryIO, *, now: datetime | None = None) -> str:
+    """Store an uploaded ZIP under the seller's folder (streamed from its file); returns its key."""
     stamp = (now or utcnow()).strftime(_STAMP)
     key = f"{imports_prefix(user_id)}{stamp}-{uuid.uuid4().hex}.zip"
-    storage.put(key, data, "application/zip")
+    if isinstance(source, bytes):
+        storage.put(key, source, "application/zip")
+    else:
+        source.seek(0)
+        storage.put_file(key, source, "application/zip")
     return key
+
+
+def open_kept_zip(storage: Storage, user_id: int, key: str) -> PhotoArchive | None:
+    """The archive kept under `key`, read from a file (None when the key is not this seller's)."""
+    if not owns_zip(user_id, key):
+        return None
+    file = storage.open(key)
+    try:
+        return PhotoArchive(file)
+    except ZipError:
+        file.close()
+        raise
 
 
 def owns_zip(user_id: int, key: str) -> bool:
@@ -380,6 +407,9 @@ def run_job(
             with contextlib.suppress(StorageError):
                 storage.delete(key)
         raise
+    finally:
+        if archive is not None:
+            archive.close()
     if done < len(steps):
         return result, False
     commit_success(db, job, result=result.as_payload(), message=summary(language, result))
@@ -391,7 +421,7 @@ def _archive_of(storage: Storage, user_id: int, key: Any) -> PhotoArchive | None
     if not isinstance(key, str) or not owns_zip(user_id, key):
         return None
     try:
-        return PhotoArchive(storage.get(key))
+        return open_kept_zip(storage, user_id, key)
     except (StorageError, ZipError):
         log.exception("The ZIP %s of a photo import could not be read", key)
         return None

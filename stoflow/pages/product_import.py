@@ -10,12 +10,16 @@ session; the files belong to the seller who uploaded them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import reflex as rx
 
 from stoflow.api.products_csv import EXPORT_PATH
+from stoflow.api.upload_guard import accept_uploads
 from stoflow.catalog import csv_io, photo_import
 from stoflow.catalog.choices import reference_check
 from stoflow.components import browser_auth
@@ -72,10 +76,15 @@ class _Checked:
     needs_zip: bool
 
 
-def _archive(user_id: int, zip_key: str) -> photo_import.PhotoArchive | None:
-    if not photo_import.owns_zip(user_id, zip_key):
-        return None
-    return photo_import.PhotoArchive(get_storage().get(zip_key))
+@contextmanager
+def _kept_archive(user_id: int, zip_key: str) -> Iterator[photo_import.PhotoArchive | None]:
+    """The ZIP kept for this preview, read from a file and closed after use."""
+    archive = photo_import.open_kept_zip(get_storage(), user_id, zip_key) if zip_key else None
+    try:
+        yield archive
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 def _make_preview(user_id: int, data: bytes, archive: photo_import.PhotoArchive | None, language: str) -> _Checked:
@@ -95,24 +104,31 @@ def _make_preview(user_id: int, data: bytes, archive: photo_import.PhotoArchive 
 
 def _recheck(user_id: int, data: bytes, zip_key: str, language: str) -> _Checked:
     """The preview again, with the kept ZIP (read from storage off the event loop)."""
-    return _make_preview(user_id, data, _archive(user_id, zip_key), language)
+    with _kept_archive(user_id, zip_key) as archive:
+        return _make_preview(user_id, data, archive, language)
 
 
 def _check_upload(
-    user_id: int, csv_data: bytes | None, zip_data: bytes | None, zip_key: str, language: str
+    user_id: int, csv_data: bytes | None, zip_file: BinaryIO | None, zip_key: str, language: str
 ) -> tuple[_Checked, bytes, str]:
     """Check an upload: the preview, the CSV bytes (perhaps read from the ZIP), the kept ZIP's key.
 
-    A new ZIP is stored only once the preview could be made of it.
+    An uploaded ZIP is read from its temporary file (never whole in memory) and stored,
+    streamed, only once the preview could be made of it.
     """
-    archive = photo_import.PhotoArchive(zip_data) if zip_data is not None else _archive(user_id, zip_key)
-    if csv_data is None:
-        csv_data = archive.csv_file() if archive is not None else None
+    with contextlib.ExitStack() as stack:
+        if zip_file is not None:
+            archive: photo_import.PhotoArchive | None = photo_import.PhotoArchive(zip_file)
+            stack.callback(archive.close)  # type: ignore[union-attr]
+        else:
+            archive = stack.enter_context(_kept_archive(user_id, zip_key))
         if csv_data is None:
-            raise photo_import.ZipError("zip_no_csv")
-    checked = _make_preview(user_id, csv_data, archive, language)
-    if zip_data is not None:
-        zip_key = photo_import.keep_zip(get_storage(), user_id, zip_data)
+            csv_data = archive.csv_file() if archive is not None else None
+            if csv_data is None:
+                raise photo_import.ZipError("zip_no_csv")
+        checked = _make_preview(user_id, csv_data, archive, language)
+        if zip_file is not None:
+            zip_key = photo_import.keep_zip(get_storage(), user_id, zip_file)
     return checked, csv_data, zip_key
 
 
@@ -120,8 +136,7 @@ def _import_file(
     user_id: int, data: bytes, zip_key: str, *, valid_rows_only: bool, language: str
 ) -> tuple[csv_io.ImportResult, int]:
     """Import the products, and record the job that will add their photos (0: no photos)."""
-    archive = _archive(user_id, zip_key)
-    with tenant_session(user_id) as db:
+    with _kept_archive(user_id, zip_key) as archive, tenant_session(user_id) as db:
         preview = csv_io.preview_import(db, data, known=reference_check(), archive=archive)
         result = csv_io.run_import(db, preview, valid_rows_only=valid_rows_only)
         if not result.photo_items:
@@ -218,29 +233,30 @@ class ProductImportState(JobWatch, rx.State):
             return rx.redirect(routes.sign_in(next_path=routes.PRODUCT_IMPORT))
         language = await self._language()
         csv_data: bytes | None = None
-        zip_data: bytes | None = None
+        zip_file: BinaryIO | None = None  # the upload's temporary file: a ZIP is never read whole
         csv_name = zip_name = ""
         for upload in (files or [])[:2]:
             if not hasattr(upload, "read"):
                 continue
-            data = await upload.read(photo_import.MAX_ZIP_BYTES + 1)
             name = (upload.filename or "")[:200]
-            if photo_import.is_zip(data):
-                zip_data, zip_name = data, name or "photos.zip"
+            head = await upload.read(4)
+            await upload.seek(0)
+            if photo_import.is_zip(head):
+                zip_file, zip_name = upload.file, name or "photos.zip"
             else:
-                csv_data, csv_name = data, name or "products.csv"
-        if csv_data is None and zip_data is None:
+                csv_data, csv_name = await upload.read(csv_io.MAX_BYTES + 1), name or "products.csv"
+        if csv_data is None and zip_file is None:
             self._reset()
             self.error = tr(language, "csv_not_a_file")
             return None
         held = self._owner == user_id and bool(self._data)
         if csv_data is None and held:  # a ZIP added to the file being previewed
             csv_data, csv_name = self._data, self.filename
-        keep_key = self._zip_key if held and zip_data is None else ""  # a corrected CSV keeps its ZIP
+        keep_key = self._zip_key if held and zip_file is None else ""  # a corrected CSV keeps its ZIP
         self.busy = True
         try:
             checked, csv_data, zip_key = await asyncio.to_thread(
-                _check_upload, user_id, csv_data, zip_data, keep_key, language
+                _check_upload, user_id, csv_data, zip_file, keep_key, language
             )
         except (csv_io.CsvError, photo_import.ZipError) as refused:
             await self._forget_zip(user_id)
@@ -251,7 +267,7 @@ class ProductImportState(JobWatch, rx.State):
             self.busy = False
         if zip_key != self._zip_key:
             await self._forget_zip(user_id)
-        kept_zip_name = self.zip_name if zip_key and zip_data is None else zip_name
+        kept_zip_name = self.zip_name if zip_key and zip_file is None else zip_name
         self._reset()
         self._show(checked)
         self.filename = csv_name or zip_name
@@ -341,6 +357,10 @@ class ProductImportState(JobWatch, rx.State):
         if isinstance(result, dict) and result.get("ok"):
             return None
         return rx.toast.error(tr(await self._language(), "import.export_failed"))
+
+
+# A CSV and a ZIP of photos at most, refused at the door beyond (stoflow.api.upload_guard).
+accept_uploads(ProductImportState.handle_upload, max_bytes=photo_import.MAX_ZIP_BYTES + csv_io.MAX_BYTES)
 
 
 def _drop_zone() -> rx.Component:

@@ -17,6 +17,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec, no_args_event_spec
 
+from stoflow.api.upload_guard import accept_uploads
 from stoflow.catalog import photos as gallery
 from stoflow.catalog import products as catalog
 from stoflow.components.browser_auth import api_base
@@ -330,6 +331,10 @@ class ProductPhotosState(rx.State):
             gallery.reorder(db, product_id, order)
 
         return await self._change(target, place, "photos.reordered")
+
+
+# At most a product's worth of photos in one request, refused at the door beyond.
+accept_uploads(ProductPhotosState.upload, max_bytes=MAX_PHOTOS_PER_PRODUCT * MAX_PHOTO_BYTES)
 
 
 def _step(step: object) -> int:

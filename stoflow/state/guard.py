@@ -1,37 +1,139 @@
-"""Every event of a signed-in page re-checks its session before any handler runs.
+"""Every event is bound to the session of the websocket (or upload) that sent it.
 
-Handlers that read or change data check the identity themselves; this middleware is the
-net under them: a browser whose session was revoked, expired or signed out elsewhere
-gets no event through (not even one whose handler checks nothing) and is sent to the
-sign-in page. Strangers' events (the sign-in and register pages) pass: they hold nothing.
+Reflex keeps a page's state under its client token, a value that lives in the tab's
+sessionStorage and in websocket URLs: it is no secret. So before any middleware or
+handler sees an event (Reflex's own hydrate middleware sends the whole state on a page
+load), this one:
+1. reads the Cookie header of the connection the event came on, checks it against the
+   database (stoflow.accounts.web_session.identity_for_socket), and removes it from the
+   router data the state stores (the state lives in Redis: no refresh token there);
+2. compares the seller it proves with the seller the state belongs to
+   (`SessionState._owner`). When they differ (another browser replaying the token, a
+   device signed out or revoked, an expired session), every state of the page is reset
+   to its defaults before anything is sent, and the state is bound to the new identity;
+3. refuses the event itself (and sends the page to sign-in) when a page that belonged to
+   a seller has lost its session; a page load goes on, cleared, and its guard decides.
+
+Uploads arrive over HTTP with no router data: `stoflow.state.uploads` checks their
+request's cookies and the state's owner at the door, so here they keep the bound family,
+which is checked to be live.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from http.cookies import CookieError, SimpleCookie
+from typing import TYPE_CHECKING, Any
 
 import reflex as rx
+from reflex.istate.data import HeaderData
 from reflex.istate.delta import _resolve_delta
 from reflex.middleware import Middleware
 from reflex.state import BaseState, StateUpdate
-from reflex_base.event import Event, get_hydrate_event
+from reflex_base import constants
+from reflex_base.constants import CompileVars
+from reflex_base.event import Event, get_event
+from reflex_base.event.context import EventContext
 
+from stoflow.accounts.service import Identity
+from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_for_socket, identity_of_family
+from stoflow.db.engine import db_session
 from stoflow.pages import routes
-from stoflow.state.session import SessionState, forget_event_check
+from stoflow.state.language import LanguageState
+from stoflow.state.session import SessionState, forget_event_check, note_event_check
 
 if TYPE_CHECKING:
     from reflex.app import App
+
+# States that hold nothing of a seller: kept when a page changes hands.
+PUBLIC_STATES: tuple[type[BaseState], ...] = (LanguageState,)
+
+
+def parse_cookies(raw: str | None) -> dict[str, str]:
+    if not raw:
+        return {}
+    try:
+        cookie = SimpleCookie(raw)
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in cookie.items()}
+
+
+def _event_headers() -> dict[str, Any] | None:
+    """The headers of the connection this event came on; None for an upload."""
+    try:
+        router_data = EventContext.get().router_data
+    except LookupError:
+        return None
+    headers = (router_data or {}).get(constants.RouteVar.HEADERS)
+    return headers if isinstance(headers, dict) else None
+
+
+def scrub_cookie(state: BaseState) -> None:
+    """Drop the Cookie header from what the state stores (router data and router vars)."""
+    headers = state.router_data.get(constants.RouteVar.HEADERS)
+    if isinstance(headers, dict) and "cookie" in headers:
+        state.router_data = {
+            **state.router_data,
+            constants.RouteVar.HEADERS: {k: v for k, v in headers.items() if k != "cookie"},
+        }
+    router_headers = state.rx_router_headers
+    if router_headers.cookie or "cookie" in router_headers.raw_headers:
+        state.rx_router_headers = HeaderData.from_router_data(state.router_data)
+
+
+async def forget_private_state(root: BaseState) -> None:
+    """Reset every StoFlow state of the page but the public ones, loading those not loaded yet.
+
+    Reflex's own states (hydration flags, the router) hold nothing of a seller.
+    """
+    stack: list[type[BaseState]] = list(type(root).get_substates())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.get_substates())
+        if cls in PUBLIC_STATES or not cls.__module__.startswith("stoflow."):
+            continue
+        substate = await root.get_state(cls)
+        for name, field in cls.__fields__.items():
+            if field._owner is cls:
+                setattr(substate, name, field.default_value())
+
+
+def _page_loads(state: BaseState) -> set[str]:
+    return {get_event(state, CompileVars.HYDRATE), get_event(state, CompileVars.HYDRATE_AND_LOAD)}
+
+
+def _check(session: SessionState, headers: dict[str, Any] | None) -> Identity | None:
+    with db_session() as db:
+        if headers is None:  # an upload, checked at the door: the bound family must still be live
+            family = session._bound_family()
+            return identity_of_family(db, family, user_id=session._owner) if family and session._owner else None
+        cookies = parse_cookies(headers.get("cookie"))
+        return identity_for_socket(
+            db,
+            access=cookies.get(ACCESS_COOKIE),
+            refresh=cookies.get(REFRESH_COOKIE),
+            bound_family=session._bound_family(),
+        )
 
 
 class SessionMiddleware(Middleware):
     async def preprocess(self, app: App, state: BaseState, event: Event) -> StateUpdate | None:
         forget_event_check()  # each event checks afresh
-        if event.name == get_hydrate_event(state):
-            return None  # a page load: its guard (on_load) decides
+        headers = _event_headers()
+        scrub_cookie(state)
         session = await state.get_state(SessionState)
-        if not session.signed_in or session._identity() is not None:
+        identity = _check(session, headers)
+        note_event_check(session.router.session.client_token, identity)
+        owner = identity.user_id if identity else 0
+        lost = session._owner != 0 and session._owner != owner
+        if lost:
+            # The page belonged to someone this connection cannot prove to be: clear it
+            # before anything (hydrate included) is sent.
+            await forget_private_state(state)
+        session._bind(identity)
+        if not lost or event.name in _page_loads(state):
             return None
-        # The session died since the last event: refuse this one, show the page as signed out.
+        # The page's session died (or another browser holds its token): refuse the event.
         delta = await _resolve_delta(state.get_delta())
         state._clean()
         return StateUpdate(

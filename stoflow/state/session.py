@@ -1,26 +1,28 @@
 """The signed-in session, as the Reflex state sees it.
 
 The access and refresh tokens live in HttpOnly cookies set by /api/auth/*. Page
-JavaScript never sees them; the state reads them server-side from the websocket
-handshake headers and checks them against the database on every call to `_identity()`:
-a revoked or expired session is refused at the next event, not only at the next page
-load. When the handshake's access token expires, the state renews its own server-side
-(stoflow.accounts.web_session), so a long-open page keeps working unnoticed.
+JavaScript never sees them. Before every event, `stoflow.state.guard` reads the cookies
+of the websocket (or upload request) that sent it, checks them against the database
+and binds the page state to the seller they prove; handlers then ask `_identity()`,
+which answers from that check. Nothing secret is kept in the state: the raw Cookie
+header is removed from the stored router data, and the state only remembers which
+seller and which signed-in device (family id) it belongs to.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from contextvars import ContextVar
-from http.cookies import CookieError, SimpleCookie
+from dataclasses import dataclass
 
 import reflex as rx
 from reflex.event import EventSpec
 
 from stoflow.accounts import service as accounts
 from stoflow.accounts.service import Identity
-from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_for_state
+from stoflow.accounts.web_session import identity_of_family
 from stoflow.audit.service import RequestContext
 from stoflow.db.engine import db_session
 from stoflow.pages import routes
@@ -29,13 +31,27 @@ log = logging.getLogger(__name__)
 
 
 CHECK_REUSE_S = 1.0
-# (client token, identity, when) of the last check in this event's context.
-_event_check: ContextVar[tuple[str, Identity | None, float] | None] = ContextVar("stoflow_event_check", default=None)
+
+
+@dataclass(frozen=True)
+class _Check:
+    token: str  # the Reflex client token of the page checked
+    identity: Identity | None
+    at: float  # time.monotonic()
+
+
+# The last check in this event's context (set by the guard before the handler runs).
+_event_check: ContextVar[_Check | None] = ContextVar("stoflow_event_check", default=None)
 
 
 def forget_event_check() -> None:
-    """Start an event with no earlier answer (the middleware calls this first)."""
+    """Start an event with no earlier answer (the guard calls this first)."""
     _event_check.set(None)
+
+
+def note_event_check(token: str, identity: Identity | None) -> None:
+    """What the guard found for this event, for the handlers of the same event."""
+    _event_check.set(_Check(token, identity, time.monotonic()))
 
 
 class SessionState(rx.State):
@@ -45,44 +61,38 @@ class SessionState(rx.State):
     email: str = ""
     display_name: str = ""
     role: str = ""
-    # The access token this state renewed for itself: server-side only (a backend var).
-    _renewed_access: str = ""
-
-    def _cookie(self, name: str) -> str | None:
-        raw = self.router.headers.cookie
-        if not raw:
-            return None
-        try:
-            cookie = SimpleCookie(raw)
-        except CookieError:
-            return None
-        morsel = cookie.get(name)
-        return morsel.value if morsel is not None else None
+    # The seller whose data this page state may hold (0: nobody), and the signed-in
+    # device (family) that proved it: server-side only (backend vars).
+    _owner: int = 0
+    _family: str = ""
 
     def _identity(self) -> Identity | None:
-        """The live identity of this browser, checked against the database now.
+        """The live identity of this page, as the guard checked it for this event.
 
-        Within one event the session middleware has just checked it: that answer is
-        reused for this browser for at most CHECK_REUSE_S, never longer (a background
-        task started by the event checks again on its next round).
+        The guard's answer is reused for at most CHECK_REUSE_S; after that (a long
+        handler, a background task's later rounds) the bound family is checked again
+        in the database, so a device signed out meanwhile is refused at once.
         """
         checked = _event_check.get()
         token = self.router.session.client_token
-        if checked is not None and checked[0] == token and time.monotonic() - checked[2] < CHECK_REUSE_S:
-            self._show(checked[1])
-            return checked[1]
-        with db_session() as db:
-            found = identity_for_state(
-                db,
-                handshake_access=self._cookie(ACCESS_COOKIE),
-                handshake_refresh=self._cookie(REFRESH_COOKIE),
-                renewed_access=self._renewed_access or None,
-            )
-        identity = found.identity if found else None
-        self._renewed_access = found.access if found else ""
+        if checked is not None and checked.token == token and time.monotonic() - checked.at < CHECK_REUSE_S:
+            return checked.identity
+        identity = None
+        if self._family and self._owner:
+            with db_session() as db:
+                identity = identity_of_family(db, uuid.UUID(self._family), user_id=self._owner)
         self._show(identity)
-        _event_check.set((token, identity, time.monotonic()))
+        note_event_check(token, identity)
         return identity
+
+    def _bound_family(self) -> uuid.UUID | None:
+        return uuid.UUID(self._family) if self._family else None
+
+    def _bind(self, identity: Identity | None) -> None:
+        """Belong to `identity` (None: to nobody) and show who is signed in."""
+        self._owner = identity.user_id if identity else 0
+        self._family = identity.session_id if identity else ""
+        self._show(identity)
 
     def _context(self) -> RequestContext:
         return RequestContext(ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)

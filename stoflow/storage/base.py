@@ -8,7 +8,7 @@ way round, and no key can climb out of the local root (`..`, absolute paths).
 from __future__ import annotations
 
 import re
-from typing import Literal, Protocol, runtime_checkable
+from typing import BinaryIO, Literal, Protocol, runtime_checkable
 
 MAX_KEY_LENGTH = 512
 _KEY_CHARACTERS = re.compile(r"[A-Za-z0-9/_.\-]*")
@@ -49,8 +49,16 @@ class Storage(Protocol):
         """Store `data` under `key`, replacing what was there (readers never see half a file)."""
         ...
 
+    def put_file(self, key: str, source: BinaryIO, content_type: str) -> None:
+        """Store what `source` holds from its current position, streamed (a large ZIP is never in memory)."""
+        ...
+
     def get(self, key: str) -> bytes:
         """The bytes stored under `key`; raise StorageNotFound when there are none."""
+        ...
+
+    def open(self, key: str) -> BinaryIO:
+        """A seekable file holding what is stored under `key` (the caller closes it); StorageNotFound."""
         ...
 
     def delete(self, key: str) -> None:

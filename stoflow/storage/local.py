@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from stoflow.storage.base import (
     StorageNotFound,
@@ -30,13 +33,16 @@ class LocalStorage:
         return self.root / validate_key(key)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.put_file(key, io.BytesIO(data), content_type)
+
+    def put_file(self, key: str, source: BinaryIO, content_type: str) -> None:
         # The content type is not kept: it follows from the key's extension (content_type_for).
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX)
         try:
             with os.fdopen(fd, "wb") as temp:
-                temp.write(data)
+                shutil.copyfileobj(source, temp)
                 temp.flush()
                 os.fsync(temp.fileno())
             os.replace(temp_name, path)
@@ -49,6 +55,13 @@ class LocalStorage:
         path = self._path(key)
         try:
             return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise StorageNotFound(key) from None
+
+    def open(self, key: str) -> BinaryIO:
+        path = self._path(key)
+        try:
+            return path.open("rb")
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise StorageNotFound(key) from None
 

@@ -42,9 +42,28 @@ def test_put_replaces_what_was_there(storage: Storage) -> None:
     assert storage.list() == [key]
 
 
+def test_a_large_file_goes_in_and_out_as_a_stream(storage: Storage, tmp_path: Path) -> None:
+    """A 12 MB ZIP of an import is copied from the upload's temporary file and read back as a file."""
+    key = "u1/imports/20260101T000000-archive.zip"
+    content = bytes(range(256)) * (12 * 1024 * 1024 // 256)
+    source = tmp_path / "upload.zip"
+    source.write_bytes(content)
+    with source.open("rb") as upload:
+        storage.put_file(key, upload, "application/zip")
+
+    with storage.open(key) as stored:
+        stored.seek(0, io.SEEK_END)
+        assert stored.tell() == len(content)
+        stored.seek(len(content) - 256)
+        assert stored.read() == content[-256:]
+    assert storage.get(key) == content
+
+
 def test_missing_file_raises_not_found(storage: Storage) -> None:
     with pytest.raises(StorageNotFound):
         storage.get("u1/p1/1/full.jpg")
+    with pytest.raises(StorageNotFound):
+        storage.open("u1/p1/1/full.jpg")
     assert not storage.exists("u1/p1/1/full.jpg")
 
 

@@ -57,14 +57,14 @@ def test_an_open_page_whose_session_dies_gets_no_event_through(require_user: str
     assert dead.redirects() == ["/login"]
 
 
-def test_an_expired_access_token_is_renewed_unnoticed_from_the_refresh_cookie(
+def test_an_expired_access_token_vouched_for_by_the_refresh_cookie_goes_on_unnoticed(
     require_user: str, sellers: Sellers
 ) -> None:
     cookies = signed_in_cookies(sellers.b.user_id)
     stale = {**cookies, ACCESS_COOKIE: _expired_access(cookies)}
     outcome = harness.run_event(require_user, {}, cookies=stale)
     assert outcome.redirects() == [] and sellers.b.email in outcome.visible_text()
-    # The renewed token stays on the server: nothing the browser receives carries it.
+    # No token reaches the browser.
     assert "eyJ" not in "".join(str(update) for update in outcome.updates)
 
 
