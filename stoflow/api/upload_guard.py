@@ -69,24 +69,29 @@ def _identity_of(cookie_header: str | None) -> int | None:
     return identity.user_id if identity else None
 
 
-async def _owner_of_page(token: str) -> int:
+def _app_state_manager() -> Any:
+    from stoflow.stoflow import app
+
+    return app.state_manager
+
+
+async def owner_of_page(state_manager: Any, token: str) -> int:
     """The seller the page state named by `token` belongs to (0: nobody, or no such page)."""
     from reflex.istate.manager.token import BaseStateToken
 
     from stoflow.state.session import SessionState
-    from stoflow.stoflow import app
 
-    session = await app.state_manager.get_state(BaseStateToken(ident=token, cls=SessionState))
-    session = await session.get_state(SessionState)
+    state = await state_manager.get_state(BaseStateToken(ident=token, cls=SessionState))
+    session = await state.get_state(SessionState)
     return int(session._owner or 0)
 
 
 class UploadGuard:
-    """ASGI middleware; `owner_of_page` is replaceable for tests of the door alone."""
+    """ASGI middleware in front of `app`; page states are read from `state_manager()`."""
 
-    def __init__(self, app: ASGIApp, owner_of_page: Callable[[str], Any] = _owner_of_page) -> None:
+    def __init__(self, app: ASGIApp, state_manager: Callable[[], Any] = _app_state_manager) -> None:
         self.app = app
-        self.owner_of_page = owner_of_page
+        self.state_manager = state_manager
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -120,7 +125,7 @@ class UploadGuard:
         if user_id is None:
             return _refusal(401, "not_signed_in", language)
         token = headers.get("reflex-client-token", "")
-        if not token or await self.owner_of_page(token) != user_id:
+        if not token or await owner_of_page(self.state_manager(), token) != user_id:
             log.warning("Upload refused: page %r is not seller %s's", token[:8], user_id)
             return _refusal(403, "not_your_page", language)
         return None
