@@ -58,7 +58,8 @@ def _replay(browser: Browser, base: str, token: str) -> tuple[Page, list[str]]:
         context.add_init_script(f"window.sessionStorage.setItem('token', {json.dumps(token)})")
         page = context.new_page()
         frames: list[str] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+        record = frames.append
+        page.on("websocket", lambda ws, record=record: ws.on("framereceived", lambda data: record(str(data))))
         page.goto(f"{base}/products")
         page.wait_for_url(ON_SIGN_IN)
         if _token(page) == token or time.monotonic() > deadline:
