@@ -38,10 +38,11 @@ from stoflow.pages import (  # noqa: E402,F401  (registers them)
     sign_in,
 )
 from stoflow.state.guard import SessionMiddleware  # noqa: E402
+from stoflow.state.session import page_owner  # noqa: E402
 
 app = rx.App(
     # /api routes first; then the upload door wraps everything (stoflow.api.upload_guard).
-    api_transformer=[create_api(), guard_uploads],
+    api_transformer=[create_api(), guard_uploads(lambda token: page_owner(app.state_manager, token))],
     stylesheets=["/stoflow.css"],
     backend_exception_handler=on_backend_error,
     head_components=[

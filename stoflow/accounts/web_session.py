@@ -15,6 +15,7 @@ earlier proof, vouches for.
 from __future__ import annotations
 
 import uuid
+from http.cookies import CookieError, SimpleCookie
 
 from sqlmodel import Session
 
@@ -24,6 +25,17 @@ from stoflow.models.base import utcnow
 
 ACCESS_COOKIE = "stoflow_access"
 REFRESH_COOKIE = "stoflow_refresh"
+
+
+def parse_cookies(raw: str | None) -> dict[str, str]:
+    """The cookies of a Cookie header by name (empty when there are none or it is malformed)."""
+    if not raw:
+        return {}
+    try:
+        cookie = SimpleCookie(raw)
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in cookie.items()}
 
 
 def identity_from_access(db: Session, access: str | None) -> Identity | None:

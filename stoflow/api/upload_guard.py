@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_for_socket
+from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_for_socket, parse_cookies
 from stoflow.db.engine import db_session
 from stoflow.i18n import tr
 
@@ -59,8 +59,6 @@ def _refusal(status: int, code: str, language: str, **extra: Any) -> JSONRespons
 
 
 def _identity_of(cookie_header: str | None) -> int | None:
-    from stoflow.state.guard import parse_cookies
-
     cookies = parse_cookies(cookie_header)
     with db_session() as db:
         identity = identity_for_socket(
@@ -69,29 +67,17 @@ def _identity_of(cookie_header: str | None) -> int | None:
     return identity.user_id if identity else None
 
 
-def _app_state_manager() -> Any:
-    from stoflow.stoflow import app
-
-    return app.state_manager
-
-
-async def owner_of_page(state_manager: Any, token: str) -> int:
-    """The seller the page state named by `token` belongs to (0: nobody, or no such page)."""
-    from reflex.istate.manager.token import BaseStateToken
-
-    from stoflow.state.session import SessionState
-
-    state = await state_manager.get_state(BaseStateToken(ident=token, cls=SessionState))
-    session = await state.get_state(SessionState)
-    return int(session._owner or 0)
-
-
 class UploadGuard:
-    """ASGI middleware in front of `app`; page states are read from `state_manager()`."""
+    """ASGI middleware in front of `app`.
 
-    def __init__(self, app: ASGIApp, state_manager: Callable[[], Any] = _app_state_manager) -> None:
+    `owner_of_page(token)` says which seller the page state named by a client token
+    belongs to (0: nobody); the app passes `stoflow.state.session.page_owner` on its
+    state manager.
+    """
+
+    def __init__(self, app: ASGIApp, owner_of_page: Callable[[str], Awaitable[int]]) -> None:
         self.app = app
-        self.state_manager = state_manager
+        self.owner_of_page = owner_of_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -100,8 +86,6 @@ class UploadGuard:
             return
         headers = Headers(scope=scope)
         cookies = headers.get("cookie")
-        from stoflow.state.guard import parse_cookies
-
         language = "fr" if parse_cookies(cookies).get(LANGUAGE_COOKIE) == "fr" else "en"
         refusal = await self._refusal(scope, headers, language)
         if refusal is not None:
@@ -125,7 +109,7 @@ class UploadGuard:
         if user_id is None:
             return _refusal(401, "not_signed_in", language)
         token = headers.get("reflex-client-token", "")
-        if not token or await owner_of_page(self.state_manager(), token) != user_id:
+        if not token or await self.owner_of_page(token) != user_id:
             log.warning("Upload refused: page %r is not seller %s's", token[:8], user_id)
             return _refusal(403, "not_your_page", language)
         return None
@@ -147,6 +131,6 @@ def _counting(receive: Receive, declared: int) -> Receive:
     return counted
 
 
-def guard_uploads(app: ASGIApp) -> ASGIApp:
+def guard_uploads(owner_of_page: Callable[[str], Awaitable[int]]) -> Callable[[ASGIApp], ASGIApp]:
     """The api_transformer step that puts the guard in front of everything."""
-    return UploadGuard(app)
+    return lambda app: UploadGuard(app, owner_of_page)

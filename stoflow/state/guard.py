@@ -14,14 +14,13 @@ load), this one:
 3. refuses the event itself (and sends the page to sign-in) when a page that belonged to
    a seller has lost its session; a page load goes on, cleared, and its guard decides.
 
-Uploads arrive over HTTP with no router data: `stoflow.state.uploads` checks their
+Uploads arrive over HTTP with no router data: `stoflow.api.upload_guard` checks their
 request's cookies and the state's owner at the door, so here they keep the bound family,
 which is checked to be live.
 """
 
 from __future__ import annotations
 
-from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING, Any
 
 import reflex as rx
@@ -35,7 +34,13 @@ from reflex_base.event import Event, get_event
 from reflex_base.event.context import EventContext
 
 from stoflow.accounts.service import Identity
-from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_for_socket, identity_of_family
+from stoflow.accounts.web_session import (
+    ACCESS_COOKIE,
+    REFRESH_COOKIE,
+    identity_for_socket,
+    identity_of_family,
+    parse_cookies,
+)
 from stoflow.db.engine import db_session
 from stoflow.pages import routes
 from stoflow.state.language import LanguageState
@@ -46,16 +51,6 @@ if TYPE_CHECKING:
 
 # States that hold nothing of a seller: kept when a page changes hands.
 PUBLIC_STATES: tuple[type[BaseState], ...] = (LanguageState,)
-
-
-def parse_cookies(raw: str | None) -> dict[str, str]:
-    if not raw:
-        return {}
-    try:
-        cookie = SimpleCookie(raw)
-    except CookieError:
-        return {}
-    return {name: morsel.value for name, morsel in cookie.items()}
 
 
 def _event_headers() -> dict[str, Any] | None:

@@ -16,9 +16,11 @@ import time
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
+from reflex.istate.manager.token import BaseStateToken
 
 from stoflow.accounts import service as accounts
 from stoflow.accounts.service import Identity
@@ -141,3 +143,10 @@ class SessionState(rx.State):
         if self._identity() is not None:
             return rx.redirect(routes.DASHBOARD)
         return None
+
+
+async def page_owner(state_manager: Any, token: str) -> int:
+    """The seller the page state named by client token `token` belongs to (0: nobody, no such page)."""
+    state = await state_manager.get_state(BaseStateToken(ident=token, cls=SessionState))
+    session = await state.get_state(SessionState)
+    return int(session._owner or 0)

@@ -16,6 +16,7 @@ from reflex_base.utils.format import format_event_handler
 
 from stoflow.api.upload_guard import UploadGuard
 from stoflow.pages.product_photos import ProductPhotosState
+from stoflow.state.session import page_owner
 from tests.isolation.conftest import Sellers, cookie_header, signed_in_cookies
 from tests.isolation.test_client_token import Page, _on_one_page
 
@@ -52,7 +53,7 @@ async def _post(
 ) -> tuple[int, dict[str, Any], Recorder, int]:
     """Send an upload to the door; (status, answer, the route behind it, body chunks the door read)."""
     recorder = Recorder()
-    guard = UploadGuard(recorder, state_manager=lambda: page.manager)
+    guard = UploadGuard(recorder, lambda token: page_owner(page.manager, token))
     headers = [
         (b"reflex-client-token", page.token.encode()),
         (b"reflex-event-handler", handler.encode()),
