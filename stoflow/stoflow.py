@@ -18,6 +18,7 @@ logging.basicConfig(level=settings.stoflow_log_level, format="%(levelname)s [%(n
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
 from stoflow.api import create_api  # noqa: E402
+from stoflow.api.socket_cookies import hold_socket_cookies  # noqa: E402
 from stoflow.api.upload_guard import guard_uploads  # noqa: E402
 from stoflow.components import browser_auth  # noqa: E402
 from stoflow.components.errors import on_backend_error  # noqa: E402
@@ -42,7 +43,11 @@ from stoflow.state.session import page_owner  # noqa: E402
 
 app = rx.App(
     # /api routes first; then the upload door wraps everything (stoflow.api.upload_guard).
-    api_transformer=[create_api(), guard_uploads(lambda token: page_owner(app.state_manager, token))],
+    api_transformer=[
+        create_api(),
+        guard_uploads(lambda token: page_owner(app.state_manager, token)),
+        hold_socket_cookies,  # the websocket's cookies never enter the router data
+    ],
     stylesheets=["/stoflow.css"],
     backend_exception_handler=on_backend_error,
     head_components=[

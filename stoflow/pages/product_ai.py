@@ -383,8 +383,10 @@ class ProductAiState(rx.State):
         self.proposals, self._changes = {}, {}  # a new answer replaces the review list
         return user_id, product_id, _language((await self.get_state(LanguageState)).lang)
 
-    async def _finish(self, product_id: int, answer: _Answer | None, error: str, credits: int) -> None:
+    async def _finish(self, user_id: int, product_id: int, answer: _Answer | None, error: str, credits: int) -> None:
         """After a call (inside the state lock): show its answer, unless the editor moved on."""
+        if (await self.get_state(SessionState))._owner != user_id:
+            return  # the page changed hands meanwhile (signed out, or its token replayed): show nothing
         self.busy, self.credits = "", credits
         if (await self._editor()).product_id != product_id:
             return  # the seller opened another product meanwhile: this answer is not for it
@@ -404,7 +406,7 @@ class ProductAiState(rx.State):
         answer, error = await self._run(_fill, user_id, product_id, language, draft)
         credits = await self._run_credits(user_id)
         async with self:
-            await self._finish(product_id, answer, error, credits)
+            await self._finish(user_id, product_id, answer, error, credits)
 
     @rx.event(background=True)
     async def write_listing(self, form: dict[str, Any]) -> None:
@@ -420,7 +422,7 @@ class ProductAiState(rx.State):
         answer, error = await self._run(_write, user_id, language, marketplace, draft, details)
         credits = await self._run_credits(user_id)
         async with self:
-            await self._finish(product_id, answer, error, credits)
+            await self._finish(user_id, product_id, answer, error, credits)
 
     @staticmethod
     async def _run(call: Any, *args: Any) -> tuple[_Answer | None, str]:

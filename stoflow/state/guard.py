@@ -4,9 +4,10 @@ Reflex keeps a page's state under its client token, a value that lives in the ta
 sessionStorage and in websocket URLs: it is no secret. So before any middleware or
 handler sees an event (Reflex's own hydrate middleware sends the whole state on a page
 load), this one:
-1. reads the Cookie header of the connection the event came on, checks it against the
-   database (stoflow.accounts.web_session.identity_for_socket), and removes it from the
-   router data the state stores (the state lives in Redis: no refresh token there);
+1. reads the Cookie header of the connection the event came on (held out of the router
+   data by stoflow.api.socket_cookies), checks it against the database
+   (stoflow.accounts.web_session.identity_for_socket), and makes sure no Cookie header
+   is left in the router data the state stores (the state lives in Redis);
 2. compares the seller it proves with the seller the state belongs to
    (`SessionState._owner`). When they differ (another browser replaying the token, a
    device signed out or revoked, an expired session), every state of the page is reset
@@ -21,7 +22,7 @@ which is checked to be live.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import reflex as rx
 from reflex.istate.data import HeaderData
@@ -41,6 +42,7 @@ from stoflow.accounts.web_session import (
     identity_of_family,
     parse_cookies,
 )
+from stoflow.api.socket_cookies import socket_cookie
 from stoflow.db.engine import db_session
 from stoflow.pages import routes
 from stoflow.state.language import LanguageState
@@ -53,14 +55,27 @@ if TYPE_CHECKING:
 PUBLIC_STATES: tuple[type[BaseState], ...] = (LanguageState,)
 
 
-def _event_headers() -> dict[str, Any] | None:
-    """The headers of the connection this event came on; None for an upload."""
+def _connection_cookie(app: App) -> tuple[bool, str | None]:
+    """Whether this event came on a websocket, and that socket's Cookie header.
+
+    In the running app the header is held out of the router data by
+    stoflow.api.socket_cookies and read from the socket's environ; a connection not
+    behind it (the isolation suite's) still carries it in the router data's headers.
+    An upload carries no router data at all.
+    """
     try:
-        router_data = EventContext.get().router_data
+        router_data = EventContext.get().router_data or {}
     except LookupError:
-        return None
-    headers = (router_data or {}).get(constants.RouteVar.HEADERS)
-    return headers if isinstance(headers, dict) else None
+        return False, None
+    headers = router_data.get(constants.RouteVar.HEADERS)
+    if not isinstance(headers, dict):
+        return False, None
+    if "cookie" in headers:
+        return True, headers["cookie"]
+    sid, sio, namespace = router_data.get(constants.RouteVar.SESSION_ID), app.sio, app.event_namespace
+    if not sid or sio is None or namespace is None:
+        return True, None
+    return True, socket_cookie(sio.get_environ(sid, namespace.namespace))
 
 
 def scrub_cookie(state: BaseState) -> None:
@@ -97,12 +112,12 @@ def _page_loads(state: BaseState) -> set[str]:
     return {get_event(state, CompileVars.HYDRATE), get_event(state, CompileVars.HYDRATE_AND_LOAD)}
 
 
-def _check(session: SessionState, headers: dict[str, Any] | None) -> Identity | None:
+def _check(session: SessionState, on_socket: bool, cookie: str | None) -> Identity | None:
     with db_session() as db:
-        if headers is None:  # an upload, checked at the door: the bound family must still be live
+        if not on_socket:  # an upload, checked at the door: the bound family must still be live
             family = session._bound_family()
             return identity_of_family(db, family, user_id=session._owner) if family and session._owner else None
-        cookies = parse_cookies(headers.get("cookie"))
+        cookies = parse_cookies(cookie)
         return identity_for_socket(
             db,
             access=cookies.get(ACCESS_COOKIE),
@@ -114,10 +129,10 @@ def _check(session: SessionState, headers: dict[str, Any] | None) -> Identity | 
 class SessionMiddleware(Middleware):
     async def preprocess(self, app: App, state: BaseState, event: Event) -> StateUpdate | None:
         forget_event_check()  # each event checks afresh
-        headers = _event_headers()
+        on_socket, cookie = _connection_cookie(app)
         scrub_cookie(state)
         session = await state.get_state(SessionState)
-        identity = _check(session, headers)
+        identity = _check(session, on_socket, cookie)
         note_event_check(session.router.session.client_token, identity)
         owner = identity.user_id if identity else 0
         lost = session._owner != 0 and session._owner != owner

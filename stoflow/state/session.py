@@ -77,7 +77,12 @@ class SessionState(rx.State):
         """
         checked = _event_check.get()
         token = self.router.session.client_token
-        if checked is not None and checked.token == token and time.monotonic() - checked.at < CHECK_REUSE_S:
+        if (
+            checked is not None
+            and checked.token == token
+            and time.monotonic() - checked.at < CHECK_REUSE_S
+            and (checked.identity.user_id if checked.identity else 0) == self._owner  # not re-bound since
+        ):
             return checked.identity
         identity = None
         if self._family and self._owner:

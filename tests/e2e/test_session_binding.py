@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import redis
 from playwright.sync_api import Browser, Page, expect
 from reflex_base.utils.format import format_event_handler
 
@@ -67,8 +68,16 @@ def _replay(browser: Browser, base: str, token: str) -> tuple[Page, list[str]]:
         context.close()
 
 
+def _stored_state(redis_url: str, token: str) -> bytes:
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return b"".join((client.get(key) or b"") for key in client.scan_iter(match=f"{token}*"))
+    finally:
+        client.close()
+
+
 def test_a_replayed_client_token_shows_nothing_and_uploads_nothing(  # type: ignore[no-untyped-def]
-    browser: Browser, app_server: str, make_seller, tmp_path
+    browser: Browser, app_server: str, redis_url: str, make_seller, tmp_path
 ) -> None:
     seller, other = make_seller(display_name="Ines Depot"), make_seller(display_name="Other Shop")
     title = f"Secret coat {uuid.uuid4().hex[:8]}"
@@ -78,6 +87,12 @@ def test_a_replayed_client_token_shows_nothing_and_uploads_nothing(  # type: ign
     own.goto(f"{app_server}/products")
     expect(own.get_by_text(title)).to_be_visible()
     token = _token(own)
+    # What the server keeps of that page (in Redis) holds the page's data, never its cookies.
+    stored = _stored_state(redis_url, token)
+    assert title.encode() in stored
+    for cookie in own.context.cookies():
+        if cookie["name"].startswith("stoflow_") and cookie["httpOnly"]:
+            assert cookie["value"].encode() not in stored, f"{cookie['name']} is kept in Redis"
     own.context.close()  # the seller's tab is gone; its token is still in the attacker's hands
 
     replayed, frames = _replay(browser, app_server, token)
