@@ -58,5 +58,5 @@ app = rx.App(
         rx.el.script(src=rx.asset("editor.js"), defer=True),
     ],
 )
-# First: before Reflex's own hydrate middleware sends the state on a page load.
+# First, before any handler runs (a page load's hydrate sends the whole state): see stoflow.state.guard.
 app.add_middleware(SessionMiddleware(), index=0)

@@ -1,9 +1,8 @@
 """Every event is bound to the session of the websocket (or upload) that sent it.
 
 Reflex keeps a page's state under its client token, a value that lives in the tab's
-sessionStorage and in websocket URLs: it is no secret. So before any middleware or
-handler sees an event (Reflex's own hydrate middleware sends the whole state on a page
-load), this one:
+sessionStorage and in websocket URLs: it is no secret. So before any other middleware
+or handler sees an event (a page load's hydrate event sends the whole state), this one:
 1. reads the Cookie header of the connection the event came on (held out of the router
    data by stoflow.api.socket_cookies), checks it against the database
    (stoflow.accounts.web_session.identity_for_socket), and makes sure no Cookie header

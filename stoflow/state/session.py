@@ -97,18 +97,24 @@ class SessionState(rx.State):
 
     def _bind(self, identity: Identity | None) -> None:
         """Belong to `identity` (None: to nobody) and show who is signed in."""
-        self._owner = identity.user_id if identity else 0
-        self._family = identity.session_id if identity else ""
+        owner, family = (identity.user_id, identity.session_id) if identity else (0, "")
+        if (self._owner, self._family) != (owner, family):
+            self._owner, self._family = owner, family
         self._show(identity)
 
     def _context(self) -> RequestContext:
         return RequestContext(ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent)
 
     def _show(self, identity: Identity | None) -> None:
-        self.signed_in = identity is not None
-        self.email = identity.email if identity else ""
-        self.display_name = identity.display_name if identity else ""
-        self.role = identity.role if identity else ""
+        shown = {
+            "signed_in": identity is not None,
+            "email": identity.email if identity else "",
+            "display_name": identity.display_name if identity else "",
+            "role": identity.role if identity else "",
+        }
+        for name, value in shown.items():
+            if getattr(self, name) != value:  # assigning marks the var dirty: it would be re-sent
+                setattr(self, name, value)
 
     def _save_language(self, language: str) -> None:
         identity = self._identity()
