@@ -26,13 +26,22 @@
     return url.toString();
   };
 
-  // Where to go after signing in: a path of this site only (never `//host`, `/\host`
-  // or another origin), else the fallback.
+  // Where to go after signing in: a normalised path of this site only, else the
+  // fallback. The same rule as stoflow.pages.routes.is_local_path: one leading "/", no
+  // backslash, whitespace, control or non-ASCII character, and in the path no empty
+  // segment ("//"), no dot segment ("/./", "/%2e%2e/") and no encoded "/" or "\".
+  // Finally the browser's own parse must give back exactly the same path on this
+  // origin: `/.//evil.example` normalises to `//evil.example`, which is another site.
   const localTarget = (wanted, fallback) => {
-    if (!wanted || !wanted.startsWith("/")) return fallback;
+    if (typeof wanted !== "string" || !wanted.startsWith("/") || wanted.startsWith("//")) return fallback;
+    if (/[\\\u0000-\u0020\u007f-\uffff]/.test(wanted)) return fallback;
+    const route = wanted.split(/[?#]/)[0];
+    if (/\/\/|%2f|%5c/i.test(route)) return fallback;
+    if (route.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) return fallback;
     try {
       const url = new URL(wanted, window.location.origin);
-      if (url.origin === window.location.origin) return url.pathname + url.search + url.hash;
+      const target = url.pathname + url.search + url.hash;
+      if (url.origin === window.location.origin && target === wanted && !target.startsWith("//")) return target;
     } catch (error) {
       // not a URL: use the fallback
     }
