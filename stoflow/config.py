@@ -9,6 +9,7 @@ names the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -60,6 +61,15 @@ class Settings(BaseSettings):
     rate_limit_register_email: str = "5/hour"
     rate_limit_email_link_ip: str = "20/hour"  # password reset and verification resend
     rate_limit_email_link_email: str = "5/hour"
+    # Failed password checks free in a row ("N/period": the count is kept that long);
+    # from the N-th on, each failure doubles the wait before the next try (30 s .. 15 min).
+    rate_limit_sign_in_failures_ip: str = "50/day"
+    rate_limit_sign_in_failures_email: str = "5/day"  # per address, unknown ones alike; per known device
+    rate_limit_password_check_failures: str = "5/day"  # per account: change password, delete account
+    # The reverse proxies whose X-Forwarded-For (and -Proto) is believed: IP addresses or
+    # networks, comma-separated ("10.0.0.0/8, 192.0.2.7"), "*" for any. Empty: none, the
+    # client address is the TCP peer's.
+    trusted_proxies: str = ""
 
     # --- E-mail -----------------------------------------------------------------
     # smtp://user:password@host:587 (STARTTLS), smtps://…:465 (TLS), or unset: the
@@ -115,7 +125,17 @@ class Settings(BaseSettings):
             raise ValueError("must be an absolute http(s) URL, e.g. https://app.example.com")
         return value.rstrip("/")
 
-    @field_validator("rate_limit_sign_in_ip", "rate_limit_sign_in_email", "rate_limit_register_ip")
+    @field_validator(
+        "rate_limit_sign_in_ip",
+        "rate_limit_sign_in_email",
+        "rate_limit_register_ip",
+        "rate_limit_register_email",
+        "rate_limit_email_link_ip",
+        "rate_limit_email_link_email",
+        "rate_limit_sign_in_failures_ip",
+        "rate_limit_sign_in_failures_email",
+        "rate_limit_password_check_failures",
+    )
     @classmethod
     def _rate_limit(cls, value: str) -> str:
         from limits import parse
@@ -125,6 +145,26 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError('must read like "20/minute" or "10/15 minutes"') from None
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        value = value.strip()
+        if value == "*":
+            return value
+        for entry in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network; list the proxies' addresses, e.g. 10.0.0.0/8"
+                ) from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """TRUSTED_PROXIES as uvicorn's ProxyHeadersMiddleware takes it."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @field_validator("database_url")
     @classmethod

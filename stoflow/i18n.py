@@ -17,6 +17,7 @@ from stoflow.texts import bulk as _bulk_texts
 from stoflow.texts import catalog as _catalog_texts
 from stoflow.texts import mail as _mail_texts
 from stoflow.texts import photos as _photos_texts
+from stoflow.texts import security as _security_texts
 from stoflow.texts import uploads as _uploads_texts
 
 LANGUAGES = ("en", "fr")
@@ -137,7 +138,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.auth.sign_in": ("Signed in", "Connexion"),
     "action.auth.sign_in_failed": ("Sign-in failed", "Échec de connexion"),
     "action.auth.sign_out": ("Signed out", "Déconnexion"),
-    "action.auth.locked_out": ("Account locked", "Compte verrouillé"),
+    "action.auth.locked_out": ("Sign-ins slowed down", "Connexions ralenties"),
     "action.account.language_changed": ("Language changed", "Langue modifiée"),
     "action.account.email_verified": ("E-mail address verified", "Adresse e-mail vérifiée"),
     "action.account.profile_changed": ("Profile changed", "Profil modifié"),
@@ -214,8 +215,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ce compte est désactivé. Contactez le support.",
     ),
     "account_locked": (
-        "Too many failed attempts: this account is locked for 30 minutes.",
-        "Trop d'échecs : ce compte est verrouillé pendant 30 minutes.",
+        "This account is locked. Contact support.",
+        "Ce compte est verrouillé. Contactez le support.",
     ),
     "rate_limited": (
         "Too many attempts. Wait a few minutes, then try again.",
@@ -254,6 +255,7 @@ _merge(
     _catalog_texts,
     _mail_texts,
     _photos_texts,
+    _security_texts,
     _uploads_texts,
 )
 

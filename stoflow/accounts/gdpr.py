@@ -32,6 +32,7 @@ from sqlmodel import select as sqlmodel_select
 
 from stoflow.accounts.passwords import verify_password
 from stoflow.accounts.schemas import FieldErrors
+from stoflow.accounts.self_service import refuse_wrong_password
 from stoflow.audit.service import AuditAction, RequestContext, record_own
 from stoflow.db.tenancy import deprovision_tenant, tenant_session, tenant_tables
 from stoflow.models.base import utcnow
@@ -289,7 +290,7 @@ def delete_account(db: Session, *, user_id: int, password: str, context: Request
     if user is None:
         raise AccountNotFound(user_id)
     if not verify_password(password or "", user.password_hash):
-        raise FieldErrors({"password": "password_wrong"})
+        raise refuse_wrong_password(db, user, purpose="delete_account", field="password", context=context)
     if _is_last_active_admin(db, user):
         raise FieldErrors({"form": "last_admin"})
     email = user.email

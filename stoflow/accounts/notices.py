@@ -44,3 +44,19 @@ def send_account_deleted(*, email: str, language: str, display_name: str) -> Non
         send_email(email, Template.account_deleted, language, display_name=display_name)
     except MailError as error:
         log.warning("Could not send the account-deleted notice to %s: %s", email, error)
+
+
+def send_account_exists(*, email: str, language: str, display_name: str) -> None:
+    """Tell the owner of an address that someone tried to register it again."""
+    base = get_settings().public_url.rstrip("/")
+    try:
+        send_email(
+            email,
+            Template.account_exists,
+            language,
+            sign_in_link=f"{base}{routes.SIGN_IN}",
+            forgot_link=f"{base}{routes.FORGOT_PASSWORD}",
+            display_name=display_name,
+        )
+    except MailError as error:
+        log.warning("Could not send the account-exists notice to %s: %s", email, error)

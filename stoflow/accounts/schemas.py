@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,6 +13,9 @@ from stoflow.models.public import LANGUAGES
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128  # argon2 cost grows with length: cap it
+# zxcvbn refuses longer input (ValueError): longer passwords are rated on this prefix,
+# which can only make the rating stricter.
+STRENGTH_RATED_LENGTH = 72
 DISPLAY_NAME_MAX_LENGTH = 120
 MIN_STRENGTH = 2  # zxcvbn score (0-4) a password needs: 2 is "somewhat guessable", ~10^8 guesses
 
@@ -35,14 +39,29 @@ class FieldErrors(Exception):
 
 
 def normalise_email(raw: str) -> str:
-    """The canonical form of an e-mail address; FieldErrors(email=...) if malformed."""
-    raw = (raw or "").strip()
+    """The one canonical form of an e-mail address, for storage, look-ups and rate limits.
+
+    NFKC first (a full-width `ｐ` is a `p`), then the syntax check, the domain in IDNA
+    (ASCII) form, everything lower case. FieldErrors(email=...) if malformed.
+    """
+    raw = unicodedata.normalize("NFKC", raw or "").strip()
     if not raw:
         raise FieldErrors({"email": "email_required"})
     try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
+        checked = validate_email(raw, check_deliverability=False)
     except EmailNotValidError:
         raise FieldErrors({"email": "email_invalid"}) from None
+    domain = checked.ascii_domain or checked.domain
+    return f"{checked.local_part}@{domain}".lower()
+
+
+def email_key(raw: str) -> str:
+    """The key of an address for rate limits: its canonical form, or for input that is not
+    an address, the same NFKC + lower-case folding (so no spelling counts apart)."""
+    try:
+        return normalise_email(raw)
+    except FieldErrors:
+        return unicodedata.normalize("NFKC", raw or "").strip().lower()[:320]
 
 
 def password_strength(password: str, *, user_inputs: tuple[str, ...] = ()) -> int:
@@ -53,7 +72,7 @@ def password_strength(password: str, *, user_inputs: tuple[str, ...] = ()) -> in
     for value in filter(None, user_inputs):
         name = value.split("@")[0]
         inputs += [value, name, name.replace(" ", ""), *name.replace(".", " ").split()]
-    return int(zxcvbn(password[:PASSWORD_MAX_LENGTH], user_inputs=inputs)["score"])
+    return int(zxcvbn(password[:STRENGTH_RATED_LENGTH], user_inputs=inputs)["score"])
 
 
 def password_problem(password: str, *, email: str = "", display_name: str = "") -> str | None:

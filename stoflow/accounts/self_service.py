@@ -96,8 +96,8 @@ def request_password_reset(db: Session, email: str, *, context: RequestContext |
 def reset_password(db: Session, token: str, password: str, *, context: RequestContext | None = None) -> User:
     """Set a new password from a reset link; every session of the account is signed out.
 
-    Following the link proves the mailbox, so the address counts as verified, and the
-    lockout is lifted. FieldErrors for a refused password (the link stays usable),
+    Following the link proves the mailbox, so the address counts as verified (the caller
+    also clears the address's sign-in delays). FieldErrors for a refused password (the link stays usable),
     LinkRefused for a bad link.
     """
     email_links.check(db, token, EmailTokenPurpose.reset_password)
@@ -108,7 +108,6 @@ def reset_password(db: Session, token: str, password: str, *, context: RequestCo
     now = utcnow()
     user.password_hash = hash_password(password)
     user.password_changed_at = now
-    user.failed_sign_ins, user.locked_until = 0, None
     user.email_verified_at = user.email_verified_at or now
     db.add(user)
     revoked = revoke_sessions(db, user.id)  # type: ignore[arg-type]
@@ -170,6 +169,23 @@ def update_profile(
     return user
 
 
+def refuse_wrong_password(
+    db: Session, user: User, *, purpose: str, field: str, context: RequestContext | None = None
+) -> FieldErrors:
+    """Log a wrong password given while signed in (kept although the caller rolls back)
+    and return the error to raise. The route counts it too (stoflow.security.throttle)."""
+    record_own(
+        db,
+        AuditAction.password_check_failed,
+        user_id=user.id,
+        email=user.email,
+        context=context,
+        after={"reason": "password_wrong", "for": purpose},
+    )
+    db.commit()
+    return FieldErrors({field: "password_wrong"})
+
+
 def change_password(
     db: Session,
     user_id: int,
@@ -185,7 +201,7 @@ def change_password(
     """
     user = _user(db, user_id)
     if not verify_password(current or "", user.password_hash):
-        raise FieldErrors({"current_password": "password_wrong"})
+        raise refuse_wrong_password(db, user, purpose="change_password", field="current_password", context=context)
     problem = password_problem(new or "", email=user.email, display_name=user.display_name)
     if problem is None and verify_password(new, user.password_hash):
         problem = "password_unchanged"

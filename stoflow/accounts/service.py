@@ -24,17 +24,22 @@ from stoflow.models.base import utcnow
 from stoflow.models.public import LANGUAGES, Role, User, UserSession
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
-MAX_FAILED_SIGN_INS = 5
-LOCKOUT = timedelta(minutes=30)
 PURGE_REVOKED_AFTER = timedelta(days=30)
 
 
 class SignInRefused(Exception):
-    """Wrong e-mail or password, or an inactive account. `code` is an i18n key."""
+    """Wrong e-mail or password, or an inactive account. `code` is an i18n key; `email` the
+    normalised address tried (for the throttle and the log, never for the answer)."""
 
-    def __init__(self, code: str = "invalid_credentials") -> None:
+    def __init__(self, code: str = "invalid_credentials", *, email: str | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.email = email
+
+
+class AddressTaken(Exception):
+    """An account already uses this address. Never shown as such: the registration route
+    answers as for a new address and mails the owner a notice instead."""
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def user_by_email(db: Session, email: str) -> User | None:
+    """The account of an address, in any spelling (normalise_email); None if none or malformed."""
+    try:
+        normalised = normalise_email(email)
+    except FieldErrors:
+        return None
+    return db.exec(select(User).where(User.email == normalised)).first()
+
+
 def _create_user(db: Session, registration: Registration, *, role: Role, verified: bool) -> User:
     if db.exec(select(User.id).where(User.email == registration.email)).first() is not None:
-        raise FieldErrors({"email": "email_taken"})
+        raise AddressTaken(registration.email)
     user = User(
         email=registration.email,
         password_hash=hash_password(registration.password),
@@ -93,7 +107,7 @@ def _create_user(db: Session, registration: Registration, *, role: Role, verifie
     try:
         db.flush()
     except IntegrityError:  # a concurrent registration of the same address won
-        raise FieldErrors({"email": "email_taken"}) from None
+        raise AddressTaken(registration.email) from None
     assert user.id is not None
     provision_tenant(db, user.id)
     return user
@@ -104,20 +118,26 @@ def register(
 ) -> User:
     """Create a seller account and its schema, in the caller's transaction.
 
-    Raises FieldErrors (and creates nothing) for a malformed or taken e-mail, a weak or
-    common password, or an unknown language or country. The address is unverified: the
-    seller cannot sign in before following the link of `accounts.self_service`.
+    Raises FieldErrors (and creates nothing) for a malformed e-mail, a weak or common
+    password, or an unknown language or country; AddressTaken for an address already
+    registered. The address is unverified: the seller cannot sign in before following
+    the link of `accounts.self_service`.
     """
     registration = Registration.parse(
         email=email, password=password, display_name=display_name, language=language, country=country
     )
+    return create_seller(db, registration)
+
+
+def create_seller(db: Session, registration: Registration) -> User:
+    """The account of a checked registration (see `register`); AddressTaken if taken."""
     return _create_user(db, registration, role=Role.user, verified=False)
 
 
 def _refusal(
     db: Session, code: str, *, email: str | None, user: User | None, context: RequestContext | None
 ) -> SignInRefused:
-    """Log a refused sign-in and keep it (and any lockout) even though the caller rolls back."""
+    """Log a refused sign-in and keep the record even though the caller rolls back."""
     record(
         db,
         AuditAction.sign_in_failed,
@@ -127,14 +147,20 @@ def _refusal(
         after={"reason": code},
     )
     db.commit()
-    return SignInRefused(code)
+    return SignInRefused(code, email=email)
+
+
+def is_staff_locked(user: User, now: datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
 
 
 def authenticate(db: Session, *, email: str, password: str, context: RequestContext | None = None) -> User:
     """The user with this e-mail and password; SignInRefused otherwise (same cost either way).
 
-    MAX_FAILED_SIGN_INS wrong passwords in a row lock the account for LOCKOUT (right
-    password or not). Refusals are audited and committed here, before raising.
+    A wrong password and an unknown address get the same answer; only whoever gave the
+    right password learns that the account is locked by staff, inactive or unverified.
+    Repeated failures are slowed down by the caller (stoflow.security.throttle), never
+    by locking the account. Refusals are audited and committed here, before raising.
     """
     try:
         normalised: str | None = normalise_email(email)
@@ -142,34 +168,14 @@ def authenticate(db: Session, *, email: str, password: str, context: RequestCont
         normalised = None
     user = db.exec(select(User).where(User.email == normalised)).first() if normalised else None
     password_ok = verify_password(password or "", user.password_hash if user else None)
-    if user is None:
-        raise _refusal(db, "invalid_credentials", email=normalised, user=None, context=context)
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
+    if user is None or not password_ok:
+        raise _refusal(db, "invalid_credentials", email=normalised, user=user, context=context)
+    if is_staff_locked(user):
         raise _refusal(db, "account_locked", email=user.email, user=user, context=context)
-    if not password_ok:
-        user.failed_sign_ins += 1
-        locking = user.failed_sign_ins >= MAX_FAILED_SIGN_INS
-        if locking:
-            user.failed_sign_ins, user.locked_until = 0, now + LOCKOUT
-            record(
-                db,
-                AuditAction.locked_out,
-                target_id=user.id,
-                target_email=user.email,
-                context=context,
-                after={"locked_until": user.locked_until.isoformat()},
-            )
-        db.add(user)
-        raise _refusal(
-            db, "account_locked" if locking else "invalid_credentials", email=user.email, user=user, context=context
-        )
     if not user.is_active:
         raise _refusal(db, "account_inactive", email=user.email, user=user, context=context)
     if user.email_verified_at is None:  # told only to whoever knows the password
         raise _refusal(db, "email_not_verified", email=user.email, user=user, context=context)
-    user.failed_sign_ins, user.locked_until = 0, None
-    db.add(user)
     return user
 
 

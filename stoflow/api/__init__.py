@@ -7,8 +7,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from stoflow.api import account, auth, health, media, products_csv
+from stoflow.config import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,12 @@ def create_api() -> FastAPI:
     api.include_router(account.router)
     api.include_router(media.router)
     api.include_router(products_csv.router)
+    # Reflex mounts its own app (pages, /_event websocket, /_upload) inside this one, so
+    # the client address of every request and socket comes through here: X-Forwarded-For
+    # and -Proto are believed only from TRUSTED_PROXIES.
+    trusted = get_settings().trusted_proxy_list
+    if trusted:
+        api.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -1,8 +1,10 @@
 """/api/account/*: what needs a password or returns a file, so cannot go through a state event.
 
 Every route acts on the identity of the live access token (never an id from the
-client). An expired access token answers 401 `token_expired`: the page refreshes and
-retries (assets/auth.js).
+client). A wrong password is audited and counted per account like a failed sign-in:
+from RATE_LIMIT_PASSWORD_CHECK_FAILURES on, each failure doubles the wait (429). An
+expired access token answers 401 `token_expired`: the page refreshes and retries
+(assets/auth.js).
 """
 
 from __future__ import annotations
@@ -18,8 +20,18 @@ from stoflow.accounts.schemas import FieldErrors
 from stoflow.accounts.service import Identity
 from stoflow.accounts.tokens import TokenError
 from stoflow.accounts.web_session import ACCESS_COOKIE, identity_from_access
-from stoflow.api.auth import clear_session_cookies, client_context, field_errors, origin_allowed, refused_origin
+from stoflow.api.auth import (
+    clear_session_cookies,
+    client_context,
+    field_errors,
+    origin_allowed,
+    refused_origin,
+    too_many,
+)
 from stoflow.db.engine import db_session
+from stoflow.security import throttle
+from stoflow.security.rate_limits import RateLimited
+from stoflow.security.throttle import Throttle
 
 router = APIRouter(prefix="/api/account")
 
@@ -31,6 +43,14 @@ class ChangePasswordBody(BaseModel):
 
 class DeleteBody(BaseModel):
     password: str = Field(default="", max_length=1024)
+
+
+def _password_refused(error: FieldErrors, identity: Identity) -> JSONResponse:
+    """The answer to a refused form; a wrong password also counts against the account
+    (growing waits, like sign-in; the service has audited it)."""
+    if "password_wrong" in error.errors.values():
+        throttle.fail(Throttle.password_check_failures, str(identity.user_id))
+    return field_errors(error)
 
 
 def signed_in_identity(request: Request) -> Identity | JSONResponse:
@@ -53,6 +73,10 @@ def change_password(body: ChangePasswordBody, request: Request, background: Back
     if isinstance(identity, JSONResponse):
         return identity
     try:
+        throttle.check([(Throttle.password_check_failures, str(identity.user_id))])
+    except RateLimited as limited:
+        return too_many(limited)
+    try:
         with db_session() as db:
             signed_out = self_service.change_password(
                 db,
@@ -63,7 +87,8 @@ def change_password(body: ChangePasswordBody, request: Request, background: Back
                 context=client_context(request),
             )
     except FieldErrors as error:
-        return field_errors(error)
+        return _password_refused(error, identity)
+    throttle.clear(Throttle.password_check_failures, str(identity.user_id))
     background.add_task(
         notices.send_password_changed,
         email=identity.email,
@@ -82,10 +107,14 @@ def delete_account(body: DeleteBody, request: Request, background: BackgroundTas
     if isinstance(identity, JSONResponse):
         return identity
     try:
+        throttle.check([(Throttle.password_check_failures, str(identity.user_id))])
+    except RateLimited as limited:
+        return too_many(limited)
+    try:
         with db_session() as db:
             gdpr.delete_account(db, user_id=identity.user_id, password=body.password, context=client_context(request))
     except FieldErrors as error:
-        return field_errors(error)
+        return _password_refused(error, identity)
     background.add_task(
         notices.send_account_deleted,
         email=identity.email,

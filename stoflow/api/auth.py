@@ -2,8 +2,13 @@
 
 Two cookies, both HttpOnly (page JavaScript never sees a token), SameSite=Lax and Secure
 in production: `stoflow_access` (a 15-minute JWT) and `stoflow_refresh` (the rotating
-refresh token of the device's family). State-changing routes refuse requests whose
-Origin is not StoFlow's.
+refresh token of the device's family); and `stoflow_device` (stoflow.accounts.devices),
+which marks a browser where the seller signed in before. State-changing routes refuse
+requests whose Origin is not StoFlow's.
+
+Failed sign-ins slow down (stoflow.security.throttle) the IP and the address, unknown
+addresses exactly like registered ones, never lock an account, and never slow down the
+seller's own known device.
 """
 
 from __future__ import annotations
@@ -16,19 +21,21 @@ from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from stoflow.accounts import notices, self_service
+from stoflow.accounts import devices, notices, registration, self_service
 from stoflow.accounts import service as accounts
+from stoflow.accounts.devices import DEVICE_COOKIE, DEVICE_COOKIE_PATH, DEVICE_TTL, KnownDevice
 from stoflow.accounts.email_links import LinkRefused
-from stoflow.accounts.schemas import FieldErrors, password_problem, password_strength
+from stoflow.accounts.schemas import FieldErrors, Registration, email_key, password_problem, password_strength
 from stoflow.accounts.tokens import TokenError, TokenPair, open_family, revoke_family, rotate, session_of_refresh
 from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE, identity_from_access
-from stoflow.audit.service import AuditAction, RequestContext, record_own
+from stoflow.audit.service import AuditAction, RequestContext, record, record_own
 from stoflow.config import get_settings
 from stoflow.db.engine import db_session
 from stoflow.models import User
 from stoflow.models.base import utcnow
-from stoflow.security import rate_limits
+from stoflow.security import rate_limits, throttle
 from stoflow.security.rate_limits import RateLimited, Rule
+from stoflow.security.throttle import Throttle
 
 router = APIRouter(prefix="/api/auth")
 
@@ -76,7 +83,7 @@ def refused_origin() -> JSONResponse:
     return JSONResponse({"error": "origin_not_allowed"}, status_code=403)
 
 
-def _too_many(limited: RateLimited) -> JSONResponse:
+def too_many(limited: RateLimited) -> JSONResponse:
     return JSONResponse(
         {"error": limited.code, "errors": {"form": limited.code}, "retry_after": limited.retry_after},
         status_code=429,
@@ -89,6 +96,8 @@ def field_errors(error: FieldErrors) -> JSONResponse:
 
 
 def client_context(request: Request) -> RequestContext:
+    """Where the request came from. Behind a proxy listed in TRUSTED_PROXIES, the client
+    address is the one it forwarded (ProxyHeadersMiddleware, see stoflow.api)."""
     return RequestContext(
         ip=request.client.host if request.client else None, user_agent=request.headers.get("user-agent")
     )
@@ -122,47 +131,106 @@ def _sign_in_response(user: User, pair: TokenPair) -> JSONResponse:
 
 @router.post("/register")
 def register(body: RegisterBody, request: Request, background: BackgroundTasks) -> Response:
-    """Create the account and e-mail the verification link; signing in waits for it."""
+    """Check the form, then answer "check your e-mail" whether or not the address has an
+    account; the account (or the notice to the existing owner) is made after the answer.
+
+    A form with field errors is refused before any quota is counted, so nobody can use
+    up the registration quota of someone else's address with invalid forms.
+    """
     if not origin_allowed(request):
         return refused_origin()
     context = client_context(request)
     try:
-        rate_limits.hit(Rule.register_ip, context.ip or "unknown")
-        rate_limits.hit(Rule.register_email, body.email.strip().lower()[:320])
-    except RateLimited as limited:
-        return _too_many(limited)
-    try:
-        with db_session() as db:
-            user = accounts.register(
-                db,
-                email=body.email,
-                password=body.password,
-                display_name=body.display_name,
-                language=body.language,
-                country=body.country,
-            )
-            after = {"language": user.language, "country": user.country}
-            record_own(db, AuditAction.registered, user_id=user.id, email=user.email, context=context, after=after)
-            link = self_service.start_verification(db, user)
+        checked = Registration.parse(
+            email=body.email,
+            password=body.password,
+            display_name=body.display_name,
+            language=body.language,
+            country=body.country,
+        )
     except FieldErrors as error:
         return field_errors(error)
-    background.add_task(notices.send_link, link)  # after the answer: same timing whatever the mail server does
-    response = JSONResponse({"ok": True, "verification_sent": True, "email": link.email}, status_code=201)
-    response.set_cookie(LANGUAGE_COOKIE, link.language, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    try:
+        rate_limits.hit(Rule.register_ip, context.ip or "unknown")
+        rate_limits.hit(Rule.register_email, checked.email)
+    except RateLimited as limited:
+        return too_many(limited)
+    background.add_task(registration.register_or_notify, checked, context)
+    response = JSONResponse({"ok": True, "verification_sent": True, "email": checked.email}, status_code=201)
+    response.set_cookie(LANGUAGE_COOKIE, checked.language, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return response
+
+
+def _known_device(request: Request, address: str) -> KnownDevice | None:
+    """The browser's known-device cookie, if it belongs to the account of `address`."""
+    device = devices.read(request.cookies.get(DEVICE_COOKIE))
+    if device is None:
+        return None
+    with db_session() as db:
+        owner = accounts.user_by_email(db, address)
+        return device if owner is not None and owner.id == device.user_id else None
+
+
+ThrottleKeys = dict[str, tuple[Throttle, str]]
+
+
+def _throttle_keys(context: RequestContext, address: str, device: KnownDevice | None) -> ThrottleKeys:
+    """What a failure counts against: the known device alone, else the IP and the address."""
+    if device is not None:
+        return {"device": (Throttle.sign_in_failures_email, f"device:{device.device_id}")}
+    return {
+        "ip": (Throttle.sign_in_failures_ip, context.ip or "unknown"),
+        "address": (Throttle.sign_in_failures_email, address),
+    }
+
+
+def _count_failure(keys: ThrottleKeys, address: str, context: RequestContext) -> None:
+    """Count a wrong password; when it starts or lengthens a wait, say so in the audit log."""
+    counted = {name: throttle.fail(rule, key) for name, (rule, key) in keys.items()}
+    wait = max(seconds for _, seconds in counted.values())
+    if wait > 0:
+        with db_session() as db:
+            record(
+                db,
+                AuditAction.locked_out,
+                target_email=address,
+                context=context,
+                after={"wait_seconds": wait, "failures": {name: count for name, (count, _) in counted.items()}},
+            )
+
+
+def _set_device_cookie(response: Response, request: Request, user_id: int) -> None:
+    """Mark this browser as a known device of `user_id` (keeping its device id if it was one)."""
+    current = devices.read(request.cookies.get(DEVICE_COOKIE))
+    device_id = current.device_id if current is not None and current.user_id == user_id else None
+    response.set_cookie(
+        DEVICE_COOKIE,
+        devices.issue(user_id, device_id=device_id),
+        max_age=int(DEVICE_TTL.total_seconds()),
+        httponly=True,
+        secure=get_settings().is_production,
+        samesite="strict",
+        path=DEVICE_COOKIE_PATH,
+    )
 
 
 @router.post("/login")
 def login(body: SignInBody, request: Request) -> Response:
+    """Sign in. Every refusal reads the same for registered and unknown addresses."""
     if not origin_allowed(request):
         return refused_origin()
     settings = get_settings()
     context = client_context(request)
+    address = email_key(body.email)
+    device = _known_device(request, address)
+    keys = _throttle_keys(context, address, device)
     try:
-        rate_limits.hit(Rule.sign_in_ip, context.ip or "unknown")
-        rate_limits.hit(Rule.sign_in_email, body.email.strip().lower()[:320])
+        if device is None:  # the seller's own device is not slowed down by strangers
+            rate_limits.hit(Rule.sign_in_ip, context.ip or "unknown")
+            rate_limits.hit(Rule.sign_in_email, address)
+        throttle.check(keys.values())
     except RateLimited as limited:
-        return _too_many(limited)
+        return too_many(limited)
     try:
         with db_session() as db:
             user = accounts.authenticate(db, email=body.email, password=body.password, context=context)
@@ -175,14 +243,21 @@ def login(body: SignInBody, request: Request) -> Response:
             )
             record_own(db, AuditAction.signed_in, user_id=user.id, email=user.email, context=context)
     except accounts.SignInRefused as refused:
+        if refused.code == "invalid_credentials":
+            _count_failure(keys, address, context)
         status = 403 if refused.code == "email_not_verified" else 401
         return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=status)
-    return _sign_in_response(user, pair)
+    for name, (rule, key) in keys.items():
+        if name != "ip":  # an IP's count is not the account's to clear
+            throttle.clear(rule, key)
+    response = _sign_in_response(user, pair)
+    _set_device_cookie(response, request, user.id)  # type: ignore[arg-type]
+    return response
 
 
 def _limit_email_link(context: RequestContext, email: str) -> None:
     rate_limits.hit(Rule.email_link_ip, context.ip or "unknown")
-    rate_limits.hit(Rule.email_link_email, email.strip().lower()[:320])
+    rate_limits.hit(Rule.email_link_email, email_key(email))
 
 
 _SAME_ANSWER = {"ok": True, "message": "if_account_exists"}
@@ -196,7 +271,7 @@ def resend_verification(body: EmailBody, request: Request, background: Backgroun
     try:
         _limit_email_link(client_context(request), body.email)
     except RateLimited as limited:
-        return _too_many(limited)
+        return too_many(limited)
     with db_session() as db:
         link = self_service.resend_verification(db, body.email)
     background.add_task(notices.send_link, link)
@@ -212,7 +287,7 @@ def forgot_password(body: EmailBody, request: Request, background: BackgroundTas
     try:
         _limit_email_link(context, body.email)
     except RateLimited as limited:
-        return _too_many(limited)
+        return too_many(limited)
     with db_session() as db:
         link = self_service.request_password_reset(db, body.email, context=context)
     background.add_task(notices.send_link, link)
@@ -228,7 +303,7 @@ def reset_password(body: ResetBody, request: Request) -> Response:
     try:
         rate_limits.hit(Rule.email_link_ip, context.ip or "unknown")
     except RateLimited as limited:
-        return _too_many(limited)
+        return too_many(limited)
     try:
         with db_session() as db:
             user = self_service.reset_password(db, body.token, body.password, context=context)
@@ -237,6 +312,7 @@ def reset_password(body: ResetBody, request: Request) -> Response:
         return field_errors(error)
     except LinkRefused as refused:
         return JSONResponse({"error": refused.code, "errors": {"form": refused.code}}, status_code=400)
+    throttle.clear(Throttle.sign_in_failures_email, email)  # the mailbox's owner: strangers' failures forgotten
     return JSONResponse({"ok": True, "email": email})
 
 

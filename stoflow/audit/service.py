@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     password_reset = "account.password_reset"
     account_deleted = "account.deleted"
     data_exported = "account.data_exported"
+    password_check_failed = "account.password_check_failed"  # change password / delete account
     # sessions
     session_revoked = "auth.session_revoked"
     sessions_revoked_all = "auth.sessions_revoked_all"

@@ -22,6 +22,7 @@ class Template(StrEnum):
     reset_password = "reset_password"
     password_changed = "password_changed"
     account_deleted = "account_deleted"
+    account_exists = "account_exists"
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,38 @@ def _account_deleted(language: str, *, display_name: str = "") -> list[_Block]:
     ]
 
 
+def _account_exists(language: str, *, sign_in_link: str, forgot_link: str, display_name: str = "") -> list[_Block]:
+    """To the owner of an address someone tried to register again (the form said "check
+    your e-mail" as for a new address, so it tells nobody else that the account exists)."""
+    if language == "fr":
+        return [
+            _greeting(language, display_name),
+            "Quelqu'un vient de demander la création d'un compte StoFlow avec votre adresse e-mail. "
+            "Vous avez déjà un compte : aucun autre n'a été créé.",
+            "Si c'était vous, connectez-vous :",
+            _Button("Me connecter", _checked_link(sign_in_link)),
+            "Mot de passe oublié ? Choisissez-en un nouveau :",
+            _Button("Réinitialiser mon mot de passe", _checked_link(forgot_link)),
+            "Si ce n'était pas vous, ignorez cet e-mail : votre compte reste inchangé.",
+        ]
+    return [
+        _greeting(language, display_name),
+        "Someone just asked to create a StoFlow account with your e-mail address. "
+        "You already have an account: no other was created.",
+        "If it was you, sign in:",
+        _Button("Sign in", _checked_link(sign_in_link)),
+        "Forgot your password? Choose a new one:",
+        _Button("Reset my password", _checked_link(forgot_link)),
+        "If it was not you, ignore this e-mail: your account stays as it is.",
+    ]
+
+
 _BODIES: dict[Template, Callable[..., list[_Block]]] = {
     Template.verify_email: _verify_email,
     Template.reset_password: _reset_password,
     Template.password_changed: _password_changed,
     Template.account_deleted: _account_deleted,
+    Template.account_exists: _account_exists,
 }
 
 _SIGNATURE = {"en": "The StoFlow team", "fr": "L'équipe StoFlow"}
@@ -193,7 +221,8 @@ def render(template: Template | str, language: str, **context: str) -> RenderedE
     """The subject, plain-text and HTML bodies of `template` in `language` (English if unknown).
 
     verify_email and reset_password take `link` and `display_name`; password_changed takes
-    `forgot_link` and `display_name`; account_deleted takes `display_name`. A missing or
+    `forgot_link` and `display_name`; account_deleted takes `display_name`; account_exists
+    takes `sign_in_link`, `forgot_link` and `display_name`. A missing or
     unknown value raises TypeError, a link that is not http(s) ValueError.
     """
     template = Template(template)

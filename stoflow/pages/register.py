@@ -34,10 +34,11 @@ class RegisterState(AuthFormState, rx.State):
 
 
 def check_inbox() -> rx.Component:
-    """After registering: the link is on its way; the account waits for it."""
+    """After registering: the same words whether the address was new (a link is on its
+    way) or already had an account (its owner gets a notice): nothing tells them apart."""
     return rx.vstack(
-        rx.callout(t("auth.register.check_inbox"), icon="mail-check", color_scheme="green", width="100%"),
-        rx.text(t("auth.register.check_inbox_help"), size="2", color=rx.color("gray", 11)),
+        rx.callout(t("auth.register.check_email"), icon="mail-check", color_scheme="green", width="100%"),
+        rx.text(t("auth.register.check_email_help"), size="2", color=rx.color("gray", 11)),
         rx.link(rx.button(t("auth.sign_in.submit"), size="3", width="100%"), href=routes.SIGN_IN, width="100%"),
         id="register-done",
         spacing="4",

@@ -5,11 +5,52 @@ from __future__ import annotations
 import pytest
 
 from stoflow.accounts.passwords import hash_password, verify_password
-from stoflow.accounts.schemas import COMMON_PASSWORDS, FieldErrors, Registration, normalise_email, password_strength
+from stoflow.accounts.schemas import (
+    COMMON_PASSWORDS,
+    PASSWORD_MAX_LENGTH,
+    FieldErrors,
+    Registration,
+    email_key,
+    normalise_email,
+    password_problem,
+    password_strength,
+)
 
 
 def test_email_is_normalised_to_lower_case() -> None:
     assert normalise_email("  Jane.Doe@Example.COM ") == "jane.doe@example.com"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["seller.b@probe-shop.fr", "Seller.B@Probe-Shop.FR", "seller.b@ｐrobe-shop.fr", "ｓｅｌｌｅｒ.ｂ@ＰＲＯＢＥ-shop.fr"],
+)
+def test_every_spelling_of_an_address_has_one_form_for_storage_lookup_and_limits(spelling: str) -> None:
+    """Full-width letters are the ASCII ones (NFKC): they used to count apart for the rate limits."""
+    assert normalise_email(spelling) == "seller.b@probe-shop.fr"
+    assert email_key(spelling) == "seller.b@probe-shop.fr"
+
+
+def test_an_international_domain_is_kept_in_its_ascii_idna_form() -> None:
+    assert normalise_email("Anna@Bücher.DE") == normalise_email("anna@xn--bcher-kva.de") == "anna@xn--bcher-kva.de"
+
+
+def test_input_that_is_no_address_still_has_one_key_per_spelling() -> None:
+    assert email_key(" ＮＯＰＥ ") == email_key("nope") == "nope"
+
+
+@pytest.mark.parametrize("length", [72, 73, 100, PASSWORD_MAX_LENGTH])
+def test_long_passwords_up_to_the_maximum_are_accepted_not_crashed(length: int) -> None:
+    """zxcvbn refuses more than 72 characters: a longer password is rated on its prefix."""
+    password = ("Velvet otter juggles 9 lanterns near the quiet harbour; " * 3)[:length]
+    assert len(password) == length
+    assert password_problem(password, email="jane@example.com") is None
+    assert password_strength(password) == 4
+    assert Registration.parse(email="jane@example.com", password=password, country="FR").password == password
+
+
+def test_a_long_password_is_still_rated() -> None:
+    assert password_problem("ab" * 50, email="jane@example.com") == "password_too_weak"
 
 
 @pytest.mark.parametrize("raw", ["", "jane", "jane@", "@example.com", "jane@@example.com", "ja ne@example.com"])

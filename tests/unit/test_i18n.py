@@ -86,7 +86,7 @@ def test_every_error_code_the_accounts_layer_emits_is_translated() -> None:
                 path.read_text(),
             )
         )
-    assert {"email_taken", "password_too_short", "invalid_credentials"} <= emitted, "the scan is broken"
+    assert {"email_invalid", "password_too_short", "invalid_credentials"} <= emitted, "the scan is broken"
     assert emitted <= set(ERROR_CODES)
 
 

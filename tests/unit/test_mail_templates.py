@@ -12,6 +12,7 @@ CONTEXT: dict[Template, dict[str, str]] = {
     Template.reset_password: {"link": LINK, "display_name": "Anna"},
     Template.password_changed: {"forgot_link": LINK, "display_name": "Anna"},
     Template.account_deleted: {"display_name": "Anna"},
+    Template.account_exists: {"sign_in_link": LINK, "forgot_link": LINK, "display_name": "Anna"},
 }
 
 
@@ -45,6 +46,8 @@ def test_the_two_languages_differ_and_unknown_languages_get_english() -> None:
         (Template.password_changed, "fr", ["Si ce n'était pas vous, réinitialisez votre mot de passe"]),
         (Template.account_deleted, "en", ["deleted"]),
         (Template.account_deleted, "fr", ["supprimés"]),
+        (Template.account_exists, "en", ["You already have an account", "If it was not you"]),
+        (Template.account_exists, "fr", ["Vous avez déjà un compte", "Si ce n'était pas vous"]),
     ],
 )
 def test_what_each_email_tells_the_reader(template: Template, language: str, says: list[str]) -> None:
