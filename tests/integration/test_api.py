@@ -11,11 +11,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import col, select
+from starlette.routing import Mount, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from stoflow.accounts.web_session import ACCESS_COOKIE, REFRESH_COOKIE
 from stoflow.api import create_api
+from stoflow.config import get_settings
 from stoflow.db.engine import db_session
-from stoflow.models import OutboxMessage, User, UserSession
+from stoflow.models import AuditEvent, OutboxMessage, User, UserSession
+from stoflow.security import throttle
 from tests.conftest import STRONG_PASSWORD, unique_email
 
 BASE = "http://localhost:3000"
@@ -340,3 +344,124 @@ def test_unknown_and_known_emails_cost_the_same_to_refuse(client: TestClient) ->
 
     unknown, known = median_ms(unique_email()), median_ms(email)
     assert unknown / known < 3 and known / unknown < 3, (unknown, known)
+
+
+# --- a password of the policy's maximum length --------------------------------------------
+
+LONG_PASSWORD = ("Velvet otter juggles 9 lanterns near the quiet harbour; " * 3)[:128]
+LONGER_PASSWORD = ("Seven quiet harbours, 4 velvet otters & a lantern maker " * 3)[:100]
+
+
+def test_passwords_up_to_128_characters_work_everywhere(client: TestClient) -> None:
+    """zxcvbn refuses more than 72 characters: once a 500 on each of these routes."""
+    email = unique_email()
+    strength = client.post("/api/auth/password-strength", json={"password": LONG_PASSWORD, "email": email})
+    assert strength.status_code == 200 and strength.json() == {"score": 4, "problem": None}
+    _register(client, email, password=LONG_PASSWORD)
+    _verify(client, email)
+    _sign_in(client, email, LONG_PASSWORD)
+    changed = client.post(
+        "/api/account/password", json={"current_password": LONG_PASSWORD, "new_password": LONGER_PASSWORD}
+    )
+    assert changed.status_code == 200, changed.text
+    client.post("/api/auth/forgot-password", json={"email": email})
+    token = _last_link(email, "/reset-password")
+    reset = client.post("/api/auth/reset-password", json={"token": token, "password": LONG_PASSWORD[::-1]})
+    assert reset.status_code == 200, reset.text
+    _sign_in(client, email, LONG_PASSWORD[::-1])
+    too_long = client.post("/api/auth/password-strength", json={"password": LONG_PASSWORD + "x"})
+    assert too_long.json()["problem"] == "password_too_long"
+
+
+# --- guessing the password of a signed-in session ------------------------------------------
+
+
+@pytest.fixture
+def three_password_checks(monkeypatch: pytest.MonkeyPatch, redis_url: str):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("RATE_LIMIT_PASSWORD_CHECK_FAILURES", "3/day")
+    get_settings.cache_clear()
+    throttle._redis.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "purpose"),
+    [
+        ("/api/account/password", "current_password", "change_password"),
+        ("/api/account/delete", "password", "delete_account"),
+    ],
+)
+def test_wrong_passwords_while_signed_in_are_limited_counted_and_audited(
+    client: TestClient, three_password_checks: None, path: str, field: str, purpose: str
+) -> None:
+    email = unique_email()
+    _register(client, email)
+    _verify(client, email)
+    _sign_in(client, email)
+
+    def attempt(password: str) -> tuple[int, str]:
+        response = client.post(path, json={field: password, "new_password": NEW_PASSWORD})
+        body = response.json()
+        return response.status_code, body.get("errors", {}).get(field) or body.get("error", "")
+
+    answers = [attempt(f"guess number {n} !") for n in range(3)]
+    assert answers == [(422, "password_wrong")] * 3
+    limited = client.post(path, json={field: STRONG_PASSWORD, "new_password": NEW_PASSWORD})
+    assert limited.status_code == 429 and 0 < int(limited.headers["Retry-After"]) <= throttle.BASE_DELAY_SECONDS
+    with db_session() as db:
+        assert db.exec(select(User).where(User.email == email)).one().password_hash  # nothing changed
+        events = db.exec(
+            select(AuditEvent).where(
+                AuditEvent.target_email == email, AuditEvent.action == "account.password_check_failed"
+            )
+        ).all()
+    assert len(events) == 3 and all(event.ip for event in events)
+    assert {event.after["for"] for event in events} == {purpose}
+
+
+# --- the client address behind a reverse proxy ---------------------------------------------
+
+
+async def _echo_client_address(websocket: WebSocket) -> None:
+    await websocket.accept()
+    await websocket.send_text(websocket.client.host if websocket.client else "")
+    await websocket.close()
+
+
+def _app_with_a_mounted_socket() -> object:
+    """The API as Reflex runs it: Reflex's own app (its /_event socket) mounted inside."""
+    api = create_api()
+    api.router.routes.append(Mount("/inner", routes=[WebSocketRoute("/_event", _echo_client_address)]))
+    return api
+
+
+def _audit_ip(email: str) -> str | None:
+    with db_session() as db:
+        event = db.exec(
+            select(AuditEvent).where(AuditEvent.target_email == email).order_by(col(AuditEvent.id).desc())
+        ).first()
+    return event.ip if event else None
+
+
+@pytest.mark.parametrize("trusted", ["", "10.0.0.0/8"])
+def test_x_forwarded_for_is_believed_only_from_trusted_proxies(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, redis_url: str, trusted: str
+) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", trusted)
+    get_settings.cache_clear()
+    forwarded = {"X-Forwarded-For": "203.0.113.50"}
+    via_proxy = TestClient(_app_with_a_mounted_socket(), base_url=BASE, client=("10.1.2.3", 5000))  # type: ignore[arg-type]
+    direct = TestClient(_app_with_a_mounted_socket(), base_url=BASE, client=("198.51.100.9", 5000))  # type: ignore[arg-type]
+    first, second = unique_email(), unique_email()
+    via_proxy.post("/api/auth/login", json={"email": first, "password": "wrong wrong wrong"}, headers=forwarded)
+    direct.post("/api/auth/login", json={"email": second, "password": "wrong wrong wrong"}, headers=forwarded)
+    with via_proxy.websocket_connect("/inner/_event", headers=forwarded) as socket:
+        socket_ip = socket.receive_text()
+    with direct.websocket_connect("/inner/_event", headers=forwarded) as socket:
+        spoofed_socket_ip = socket.receive_text()
+    get_settings.cache_clear()
+    expected = "203.0.113.50" if trusted else "10.1.2.3"
+    assert (_audit_ip(first), socket_ip) == (expected, expected)
+    # A client that is no proxy cannot choose its address, whatever the setting.
+    assert (_audit_ip(second), spoofed_socket_ip) == ("198.51.100.9", "198.51.100.9")

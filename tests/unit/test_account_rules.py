@@ -23,7 +23,12 @@ def test_email_is_normalised_to_lower_case() -> None:
 
 @pytest.mark.parametrize(
     "spelling",
-    ["seller.b@probe-shop.fr", "Seller.B@Probe-Shop.FR", "seller.b@ｐrobe-shop.fr", "ｓｅｌｌｅｒ.ｂ@ＰＲＯＢＥ-shop.fr"],
+    [
+        "seller.b@probe-shop.fr",
+        "Seller.B@Probe-Shop.FR",
+        "seller.b@ｐrobe-shop.fr",
+        "ｓｅｌｌｅｒ.ｂ@ＰＲＯＢＥ-shop.fr",
+    ],
 )
 def test_every_spelling_of_an_address_has_one_form_for_storage_lookup_and_limits(spelling: str) -> None:
     """Full-width letters are the ASCII ones (NFKC): they used to count apart for the rate limits."""
