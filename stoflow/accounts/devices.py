@@ -57,7 +57,7 @@ def read(token: str | None) -> KnownDevice | None:
         )
     except jwt.PyJWTError:
         return None
-    subject, device_id = claims.get("sub"), claims.get("did")
-    if claims.get("type") != TOKEN_TYPE or not isinstance(device_id, str) or not str(subject).isdigit():
+    subject, device_id = str(claims.get("sub")), claims.get("did")
+    if claims.get("type") != TOKEN_TYPE or not isinstance(device_id, str) or not subject.isdigit():
         return None
     return KnownDevice(user_id=int(subject), device_id=device_id)

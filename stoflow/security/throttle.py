@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
+from typing import cast
 
 import redis
 from limits import parse
@@ -68,7 +69,7 @@ def _rule(rule: Throttle) -> tuple[int, int]:
 
 def wait_seconds(rule: Throttle, key: str) -> int:
     """How long `key` must still wait before its next attempt (0: it may try now)."""
-    until = _redis().hget(_redis_key(rule, key), "until")
+    until = cast("bytes | None", _redis().hget(_redis_key(rule, key), "until"))
     if until is None:
         return 0
     return max(0, math.ceil(float(until) - time.time()))
@@ -84,8 +85,11 @@ def check(keys: Iterable[tuple[Throttle, str]]) -> None:
 def fail(rule: Throttle, key: str) -> tuple[int, int]:
     """Count one failure of `key`; returns (failures in a row, seconds to wait now)."""
     free, period = _rule(rule)
-    count, wait = _redis().eval(  # type: ignore[misc]
-        _FAIL, 1, _redis_key(rule, key), time.time(), free, BASE_DELAY_SECONDS, MAX_DELAY_SECONDS, period
+    count, wait = cast(
+        "list[int]",
+        _redis().eval(
+            _FAIL, 1, _redis_key(rule, key), time.time(), free, BASE_DELAY_SECONDS, MAX_DELAY_SECONDS, period
+        ),
     )
     return int(count), int(wait)
 
