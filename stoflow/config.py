@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     rate_limit_register_email: str = "5/hour"
     rate_limit_email_link_ip: str = "20/hour"  # password reset and verification resend
     rate_limit_email_link_email: str = "5/hour"
+    rate_limit_password_check: str = "10/15 minutes"  # attempts per account: change password, delete account
     # Failed password checks free in a row ("N/period": the count is kept that long);
     # from the N-th on, each failure doubles the wait before the next try (30 s .. 15 min).
     rate_limit_sign_in_failures_ip: str = "50/day"
@@ -132,6 +133,7 @@ class Settings(BaseSettings):
         "rate_limit_register_email",
         "rate_limit_email_link_ip",
         "rate_limit_email_link_email",
+        "rate_limit_password_check",
         "rate_limit_sign_in_failures_ip",
         "rate_limit_sign_in_failures_email",
         "rate_limit_password_check_failures",

@@ -29,8 +29,8 @@ from stoflow.api.auth import (
     too_many,
 )
 from stoflow.db.engine import db_session
-from stoflow.security import throttle
-from stoflow.security.rate_limits import RateLimited
+from stoflow.security import rate_limits, throttle
+from stoflow.security.rate_limits import RateLimited, Rule
 from stoflow.security.throttle import Throttle
 
 router = APIRouter(prefix="/api/account")
@@ -43,6 +43,16 @@ class ChangePasswordBody(BaseModel):
 
 class DeleteBody(BaseModel):
     password: str = Field(default="", max_length=1024)
+
+
+def _password_check_limited(identity: Identity) -> JSONResponse | None:
+    """429 when this account tried too often (any outcome) or must wait after failures."""
+    try:
+        rate_limits.hit(Rule.password_check, str(identity.user_id))  # atomic: parallel tries count too
+        throttle.check([(Throttle.password_check_failures, str(identity.user_id))])
+    except RateLimited as limited:
+        return too_many(limited)
+    return None
 
 
 def _password_refused(error: FieldErrors, identity: Identity) -> JSONResponse:
@@ -72,10 +82,9 @@ def change_password(body: ChangePasswordBody, request: Request, background: Back
     identity = signed_in_identity(request)
     if isinstance(identity, JSONResponse):
         return identity
-    try:
-        throttle.check([(Throttle.password_check_failures, str(identity.user_id))])
-    except RateLimited as limited:
-        return too_many(limited)
+    limited = _password_check_limited(identity)
+    if limited is not None:
+        return limited
     try:
         with db_session() as db:
             signed_out = self_service.change_password(
@@ -106,10 +115,9 @@ def delete_account(body: DeleteBody, request: Request, background: BackgroundTas
     identity = signed_in_identity(request)
     if isinstance(identity, JSONResponse):
         return identity
-    try:
-        throttle.check([(Throttle.password_check_failures, str(identity.user_id))])
-    except RateLimited as limited:
-        return too_many(limited)
+    limited = _password_check_limited(identity)
+    if limited is not None:
+        return limited
     try:
         with db_session() as db:
             gdpr.delete_account(db, user_id=identity.user_id, password=body.password, context=client_context(request))

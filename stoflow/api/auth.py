@@ -225,9 +225,11 @@ def login(body: SignInBody, request: Request) -> Response:
     device = _known_device(request, address)
     keys = _throttle_keys(context, address, device)
     try:
-        if device is None:  # the seller's own device is not slowed down by strangers
+        if device is None:
             rate_limits.hit(Rule.sign_in_ip, context.ip or "unknown")
             rate_limits.hit(Rule.sign_in_email, address)
+        else:  # the seller's own device: only its own attempts count, never strangers'
+            rate_limits.hit(Rule.sign_in_email, f"device:{device.device_id}")
         throttle.check(keys.values())
     except RateLimited as limited:
         return too_many(limited)

@@ -1,4 +1,5 @@
-"""Rate limits on sign-in, registration and e-mailed links, counted in Redis so every process agrees.
+"""Rate limits on sign-in, registration, e-mailed links and password checks, counted in
+Redis so every process agrees.
 
 A moving window per rule and key (an IP address, a normalised e-mail). `hit` counts one
 attempt and says how long to wait when the limit is reached.
@@ -25,6 +26,7 @@ class Rule(StrEnum):
     register_email = "register_email"
     email_link_ip = "email_link_ip"  # forgot password, resend verification
     email_link_email = "email_link_email"
+    password_check = "password_check"  # per account: change password, delete account
 
 
 class RateLimited(Exception):

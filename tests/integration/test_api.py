@@ -420,6 +420,21 @@ def test_wrong_passwords_while_signed_in_are_limited_counted_and_audited(
     assert {event.after["for"] for event in events} == {purpose}
 
 
+def test_password_checks_while_signed_in_are_limited_per_account_whatever_the_outcome(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PASSWORD_CHECK", "2/minute")
+    get_settings.cache_clear()
+    email = unique_email()
+    _register(client, email)
+    _verify(client, email)
+    _sign_in(client, email)
+    body = {"current_password": STRONG_PASSWORD, "new_password": "short"}  # right password, refused new one
+    statuses = [client.post("/api/account/password", json=body).status_code for _ in range(3)]
+    get_settings.cache_clear()
+    assert statuses == [422, 422, 429]
+
+
 # --- the client address behind a reverse proxy ---------------------------------------------
 
 

@@ -135,6 +135,21 @@ def test_the_device_cookie_is_httponly_and_opens_nothing_for_another_account(
     assert _login(forged, seller.email, STRONG_PASSWORD) == (429, "rate_limited")
 
 
+def test_the_per_address_window_counts_a_known_device_apart(limits: pytest.MonkeyPatch, make_seller) -> None:  # type: ignore[no-untyped-def]
+    """Every attempt counts in the address's moving window; the seller's device has its own."""
+    limits.setenv("RATE_LIMIT_SIGN_IN_EMAIL", "3/minute")
+    limits.setenv("RATE_LIMIT_SIGN_IN_FAILURES_EMAIL", "1000/day")
+    reload()
+    seller = make_seller()
+    laptop = _client()
+    assert _login(laptop, seller.email, STRONG_PASSWORD)[0] == 200
+    strangers = [_login(_client(), seller.email, f"{WRONG} {attempt}")[0] for attempt in range(3)]
+    assert strangers == [401, 401, 429]  # the seller's own sign-in counted too
+    assert _login(laptop, seller.email, STRONG_PASSWORD)[0] == 200
+    own = [_login(laptop, seller.email, f"{WRONG} {attempt}")[0] for attempt in range(3)]
+    assert own == [401, 401, 429]  # its own window: no more tries than anyone else
+
+
 def test_waits_grow_with_each_failure_and_a_success_forgets_them(limits: pytest.MonkeyPatch, make_seller) -> None:  # type: ignore[no-untyped-def]
     seller = make_seller()
     key = normalise_email(seller.email)
