@@ -22,6 +22,8 @@ from stoflow.audit.service import AuditAction, RequestContext, record
 from stoflow.db.engine import db_session
 from stoflow.models.base import utcnow
 from stoflow.models.public import Role, User, UserSession
+from stoflow.security import throttle
+from stoflow.security.throttle import Throttle
 
 PAGE_SIZE = 25
 STATUSES = ("active", "unverified", "locked", "deactivated")
@@ -234,15 +236,24 @@ def lock(db: Session, actor: Identity, user_id: int, context: RequestContext | N
     return True
 
 
+def _password_waits(user: User) -> list[tuple[Throttle, str]]:
+    """The counts of failed password checks that can make this seller wait (stoflow.security.throttle)."""
+    return [(Throttle.sign_in_failures_email, user.email), (Throttle.password_check_failures, str(user.id))]
+
+
 def unlock(db: Session, actor: Identity, user_id: int, context: RequestContext | None = None) -> bool:
-    """Lift any lock (staff or failed sign-ins) and reset the failed sign-in count."""
+    """Lift a staff lock, and the waits strangers' (or the seller's) wrong passwords imposed."""
     user = _target(db, actor, user_id, "unlock", context)
-    if user.locked_until is None and user.failed_sign_ins == 0:
+    waiting = max((throttle.wait_seconds(rule, key) for rule, key in _password_waits(user)), default=0)
+    if user.locked_until is None and user.failed_sign_ins == 0 and waiting == 0:
         return False
-    before = {"locked_until": _iso(user.locked_until), "failed_sign_ins": user.failed_sign_ins}
+    before = {"locked_until": _iso(user.locked_until), "failed_sign_ins": user.failed_sign_ins, "wait_s": waiting}
     user.locked_until, user.failed_sign_ins = None, 0
     db.add(user)
-    _audit(db, AuditAction.user_unlocked, actor, user, context, before, {"locked_until": None, "failed_sign_ins": 0})
+    for rule, key in _password_waits(user):
+        throttle.clear(rule, key)
+    after = {"locked_until": None, "failed_sign_ins": 0, "wait_s": 0}
+    _audit(db, AuditAction.user_unlocked, actor, user, context, before, after)
     return True
 
 
