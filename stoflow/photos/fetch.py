@@ -4,7 +4,9 @@ A seller's link is untrusted: it could point at the machine StoFlow runs on, the
 metadata service or the private network (server-side request forgery). So every
 connection, redirects included, goes only to public addresses: the host is resolved at
 connect time and the socket is opened to the checked address itself, so a DNS answer
-that changes between the check and the connection (rebinding) gains nothing. Only http
+that changes between the check and the connection (rebinding) gains nothing. IPv6
+addresses that embed an IPv4 one (IPv4-compatible, mapped, NAT64, 6to4, Teredo, ISATAP)
+are refused whatever they embed. Only http
 and https on their usual ports, at most 3 redirects, 20 MB, and a deadline per photo.
 """
 
@@ -61,9 +63,43 @@ def check_link(url: str, *, allow_private: bool = False) -> str | None:
     return None if allow_private or _is_public(address) else "photo_link_private"
 
 
+# IPv6 ranges that carry an IPv4 address, or reach one through a translator or tunnel:
+# the IPv4 inside may be the machine itself or the private network, so nothing in them is
+# fetched, whatever it embeds (Python counts several of them as global).
+_IPV4_CARRYING = tuple(
+    ipaddress.IPv6Network(network)
+    for network in (
+        "::/96",  # IPv4-compatible (deprecated), :: and ::1 included
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b::/96",  # NAT64, well-known prefix
+        "64:ff9b:1::/48",  # NAT64, local use
+        "2002::/16",  # 6to4
+        "2001::/32",  # Teredo
+    )
+)
+# Other IPv6 ranges Python 3.11 still counts as global but that are not the Internet.
+_NOT_PUBLIC_IPV6 = tuple(
+    ipaddress.IPv6Network(network)
+    for network in (
+        "fec0::/10",  # site-local (deprecated, still routed inside some networks)
+        "100::/64",  # discard-only
+        "2001:db8::/32",  # documentation
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing
+    )
+)
+# An ISATAP interface identifier (::0:5efe:a.b.c.d, ::200:5efe:a.b.c.d, with either
+# universal/group bit) embeds an IPv4 address under any prefix.
+_ISATAP_MASK, _ISATAP_ID = 0xFCFF_FFFF, 0x0000_5EFE
+
+
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return _is_public(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in (*_IPV4_CARRYING, *_NOT_PUBLIC_IPV6)):
+            return False
+        if (int(address) >> 32) & _ISATAP_MASK == _ISATAP_ID:
+            return False
     return address.is_global and not address.is_multicast
 
 
