@@ -38,15 +38,18 @@ from stoflow.pages import (  # noqa: E402,F401  (registers them)
     settings,
     sign_in,
 )
+from stoflow.security.headers import with_security_headers  # noqa: E402
 from stoflow.state.guard import SessionMiddleware  # noqa: E402
 from stoflow.state.session import page_owner  # noqa: E402
 
 app = rx.App(
-    # /api routes first; then the upload door wraps everything (stoflow.api.upload_guard).
+    # /api routes first; then the upload door wraps everything (stoflow.api.upload_guard);
+    # the security headers go around it all, the door's refusals included.
     api_transformer=[
         create_api(),
         guard_uploads(lambda token: page_owner(app.state_manager, token)),
         hold_socket_cookies,  # the websocket's cookies never enter the router data
+        with_security_headers,  # every HTTP answer (stoflow.security.headers)
     ],
     stylesheets=["/stoflow.css"],
     backend_exception_handler=on_backend_error,
