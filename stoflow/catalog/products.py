@@ -12,7 +12,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from sqlalchemy import func, or_, update
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from stoflow.accounts.schemas import FieldErrors
-from stoflow.catalog.rules import ProductInput, can_move, publish_problems
+from stoflow.catalog.rules import MAX_PRICE, ProductInput, can_move, publish_problems
 from stoflow.models.base import utcnow
 from stoflow.models.tenant.products import Product, ProductPhoto, ProductStatus
 
@@ -182,6 +182,29 @@ class ProductQuery:
     sort: str = "newest"
     page_size: int = 25
     after: str | None = None  # the cursor of the previous page's last row
+
+    def __post_init__(self) -> None:
+        # A bound beyond the price column's 10 digits would make PostgreSQL refuse the query.
+        for bound in (self.price_min, self.price_max):
+            if bound is not None and not (bound.is_finite() and 0 <= bound <= MAX_PRICE):
+                raise ProductError("price_filter_invalid")
+
+
+def price_bound(typed: str) -> Decimal | None:
+    """A price filter as the seller typed it ("12,50", "12.5"); None when empty.
+
+    ProductError("price_filter_invalid") unless it is an amount from 0 to MAX_PRICE.
+    """
+    text = typed.strip().replace(",", ".").replace(" ", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text) if len(text) <= 20 else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not 0 <= value <= MAX_PRICE:
+        raise ProductError("price_filter_invalid")
+    return value
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import reflex as rx
@@ -54,6 +54,7 @@ class ProductsState(JobWatch, rx.State):
     page_size: int = 25
     price_min: str = ""
     price_max: str = ""
+    filter_error: str = ""  # an i18n code: a filter that cannot be applied
     category: str = ""
     brand: str = ""
     size: str = ""
@@ -79,12 +80,6 @@ class ProductsState(JobWatch, rx.State):
         return (await self.get_state(LanguageState)).lang
 
     def _query(self) -> catalog.ProductQuery:
-        def money(raw: str) -> Decimal | None:
-            try:
-                return Decimal(raw.replace(",", ".")) if raw.strip() else None
-            except InvalidOperation:
-                return None
-
         added_since = utcnow() - timedelta(days=int(self.added)) if self.added in ADDED_CHOICES else None
         return catalog.ProductQuery(
             search=self.search,
@@ -93,8 +88,8 @@ class ProductsState(JobWatch, rx.State):
             brand=self.brand or None,
             size=self.size or None,
             added_since=added_since,
-            price_min=money(self.price_min),
-            price_max=money(self.price_max),
+            price_min=catalog.price_bound(self.price_min),
+            price_max=catalog.price_bound(self.price_max),
             sort=self.sort,
             page_size=self.page_size,
             after=self.cursors[-1] if self.cursors else None,
@@ -156,9 +151,15 @@ class ProductsState(JobWatch, rx.State):
 
     @rx.event
     async def apply_filters(self, form: dict[str, Any]) -> rx.event.EventSpec | None:
+        price_min, price_max = str(form.get("price_min", "")).strip(), str(form.get("price_max", "")).strip()
+        try:
+            catalog.price_bound(price_min), catalog.price_bound(price_max)
+        except catalog.ProductError as refused:
+            self.filter_error = refused.code  # and the list stays as it was
+            return None
+        self.filter_error = ""
         self.search = str(form.get("search", ""))[:200]
-        self.price_min = str(form.get("price_min", ""))[:12]
-        self.price_max = str(form.get("price_max", ""))[:12]
+        self.price_min, self.price_max = price_min, price_max
         category = str(form.get("category", ""))[:64]
         self.category = category if any(option["key"] == category for option in self.categories) else ""
         self.brand = str(form.get("brand", "")).strip()[:120]
@@ -360,6 +361,12 @@ def filters() -> rx.Component:
             ),
             on_submit=ProductsState.apply_filters,
             reset_on_submit=False,
+        ),
+        rx.cond(
+            ProductsState.filter_error != "",
+            rx.text(
+                t_code(ProductsState.filter_error), color=rx.color("red", 11), size="1", id="products-filter-error"
+            ),
         ),
         rx.spacer(),
         rx.segmented_control.root(

@@ -150,6 +150,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price_negative": ("A price cannot be negative.", "Un prix ne peut pas être négatif."),
     "price_too_high": ("This price is too high.", "Ce prix est trop élevé."),
     "price_too_precise": ("Two decimals at most.", "Deux décimales au plus."),
+    "price_filter_invalid": (
+        "Filter prices are amounts from 0 to 1,000,000, such as 24.90.",
+        "Les prix du filtre sont des montants de 0 à 1 000 000, comme 24,90.",
+    ),
     "currency_unknown": ("Choose a currency from the list.", "Choisissez une devise de la liste."),
     "sku_invalid": (
         "Letters, digits and - _ . / only, 64 characters at most.",
@@ -199,6 +203,7 @@ ERROR_CODES: tuple[str, ...] = (
     "price_negative",
     "price_too_high",
     "price_too_precise",
+    "price_filter_invalid",
     "currency_unknown",
     "sku_invalid",
     "sku_taken",

@@ -170,3 +170,39 @@ def test_another_sellers_product_id_does_not_exist_here(make_seller) -> None:  #
     assert missing.value.code == "product_not_found"
     with tenant_session(other.id) as db:
         assert db.exec(select(Product)).all() == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["1e999999999", "99999999999", "1000000.01", "-5", "NaN", "sNaN", "Infinity", "12.5x", "9" * 40]
+)
+def test_a_price_filter_that_is_no_price_is_refused_with_a_message_not_a_database_error(seller, typed: str) -> None:  # type: ignore[no-untyped-def]
+    _new(seller.id, price="20")
+    with pytest.raises(catalog.ProductError) as refused:
+        catalog.price_bound(typed)
+    assert refused.value.code == "price_filter_invalid"
+    try:
+        bound = Decimal(typed)
+    except ArithmeticError:
+        return  # not even a number: only the page's parsing sees it
+    with tenant_session(seller.id) as db, pytest.raises(catalog.ProductError) as refused:
+        catalog.list_products(db, catalog.ProductQuery(price_min=bound))
+    assert refused.value.code == "price_filter_invalid"
+
+
+def test_a_price_filter_reads_what_sellers_type(seller) -> None:  # type: ignore[no-untyped-def]
+    _new(seller.id, price="12.50")
+    assert catalog.price_bound("") is None
+    assert catalog.price_bound(" 12,5 ") == Decimal("12.5")
+    assert catalog.price_bound("1 000 000") == Decimal("1000000")
+    with tenant_session(seller.id) as db:
+        assert catalog.list_products(db, catalog.ProductQuery(price_min=catalog.price_bound("12,50"))).total == 1
+        assert catalog.list_products(db, catalog.ProductQuery(price_min=catalog.price_bound("12,51"))).total == 0
+
+
+@pytest.mark.parametrize("field", ["price", "cost_price", "quantity", "weight_g", "length_cm"])
+def test_the_editor_and_the_csv_import_refuse_numbers_beyond_their_columns(field: str) -> None:
+    """Both go through parse_input: a number too large for its column is a field error, never a crash."""
+    for typed in ("1e999999999", "9" * 40, "NaN"):
+        with pytest.raises(FieldErrors) as refused:
+            parse_input({"title": "Jeans", field: typed})
+        assert field in refused.value.errors
