@@ -9,6 +9,7 @@ stoflow.texts.mail; the bodies live here, beside their layout.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -55,23 +56,30 @@ def _checked_link(link: str) -> str:
 
 
 def _greeting(language: str, display_name: str) -> str:
+    # The name is whatever was typed at registration: shown only when it reads as a name
+    # (letters, digits, spaces, ' - & and a dot that ends a word), never as something a
+    # mail client would turn into a link ("evil.example", "http://", "a@b", "evil。example").
     name = " ".join(display_name.split())  # one line, whatever was typed
+    if len(name) > 60 or not re.fullmatch(r"[\w '’&.-]*", name) or re.search(r"\.\w", name):
+        name = ""
     if language == "fr":
         return f"Bonjour {name}," if name else "Bonjour,"
     return f"Hello {name}," if name else "Hello,"
 
 
 def _verify_email(language: str, *, link: str, display_name: str = "") -> list[_Block]:
+    # Sent to an address whose owner may not be whoever registered it: none of the
+    # registrant's text (display_name) goes into this mail, above the link or anywhere.
     if language == "fr":
         return [
-            _greeting(language, display_name),
+            _greeting(language, ""),
             "Bienvenue sur StoFlow ! Confirmez votre adresse e-mail pour terminer la création de votre compte.",
             _Button("Confirmer mon adresse", _checked_link(link)),
             "Ce lien est valable 24 heures et ne peut servir qu'une seule fois.",
             "Si vous n'avez pas créé de compte StoFlow, ignorez cet e-mail : il ne se passera rien.",
         ]
     return [
-        _greeting(language, display_name),
+        _greeting(language, ""),
         "Welcome to StoFlow! Confirm your e-mail address to finish setting up your account.",
         _Button("Confirm my address", _checked_link(link)),
         "This link is valid for 24 hours and works only once.",
@@ -80,16 +88,18 @@ def _verify_email(language: str, *, link: str, display_name: str = "") -> list[_
 
 
 def _reset_password(language: str, *, link: str, display_name: str = "") -> list[_Block]:
+    # Sent to an address whose owner may not be whoever registered it: none of the
+    # registrant's text (display_name) goes into this mail, above the link or anywhere.
     if language == "fr":
         return [
-            _greeting(language, display_name),
+            _greeting(language, ""),
             "Une réinitialisation du mot de passe de votre compte StoFlow a été demandée.",
             _Button("Choisir un nouveau mot de passe", _checked_link(link)),
             "Ce lien est valable 1 heure et ne peut servir qu'une seule fois.",
             "Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail : votre mot de passe reste inchangé.",
         ]
     return [
-        _greeting(language, display_name),
+        _greeting(language, ""),
         "Someone asked to reset the password of your StoFlow account.",
         _Button("Choose a new password", _checked_link(link)),
         "This link is valid for 1 hour and works only once.",

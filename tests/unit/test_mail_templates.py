@@ -14,6 +14,8 @@ CONTEXT: dict[Template, dict[str, str]] = {
     Template.account_deleted: {"display_name": "Anna"},
     Template.account_exists: {"sign_in_link": LINK, "forgot_link": LINK, "display_name": "Anna"},
 }
+# Sent to an address whose owner may not be whoever registered it (and typed the name).
+LINK_TO_AN_UNPROVEN_ADDRESS = {Template.verify_email, Template.reset_password}
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -21,7 +23,10 @@ CONTEXT: dict[Template, dict[str, str]] = {
 def test_every_template_renders_in_both_languages(template: Template, language: str) -> None:
     email = render(template, language, **CONTEXT[template])
     assert email.subject.strip() and email.text.strip() and email.html.strip()
-    assert "Anna" in email.text and "Anna" in email.html
+    if template in LINK_TO_AN_UNPROVEN_ADDRESS:
+        assert "Anna" not in email.text and "Anna" not in email.html
+    else:
+        assert "Anna" in email.text and "Anna" in email.html
     assert f'<html lang="{language}">' in email.html
     if template is not Template.account_deleted:
         assert find_links(email.text) == [LINK]
@@ -56,10 +61,45 @@ def test_what_each_email_tells_the_reader(template: Template, language: str, say
 
 
 def test_every_interpolated_value_is_escaped_in_html() -> None:
-    email = render(Template.reset_password, "en", link='https://x.test/?a="b"&c=<d>', display_name="<b>Bob</b> & Co")
-    assert "<b>" not in email.html and "&lt;b&gt;Bob&lt;/b&gt; &amp; Co" in email.html
+    email = render(Template.password_changed, "en", forgot_link='https://x.test/?a="b"&c=<d>', display_name="Bob & Co")
+    assert "Hello Bob &amp; Co," in email.html
     assert 'href="https://x.test/?a=&quot;b&quot;&amp;c=&lt;d&gt;"' in email.html
-    assert "Hello <b>Bob</b> & Co," in email.text
+    assert "Hello Bob & Co," in email.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Visit evil.example/phish",
+        "http://evil.example",
+        "https://evil.example",
+        "EVIL.EXAMPLE",
+        "www.evil.example",
+        "support@evil.example",
+        "evil。example",  # an ideographic full stop, a dot to IDNA
+        "ｅｖｉｌ．ｅｘａｍｐｌｅ",  # full-width letters and dot
+        "bit.ly/x",
+        "10.0.0.1",
+        "<a href=x>Anna</a>",
+        "Anna " + "x" * 80,
+    ],
+)
+@pytest.mark.parametrize("template", list(Template))
+def test_a_display_name_that_could_become_a_link_never_reaches_an_email(template: Template, name: str) -> None:
+    context = {**CONTEXT[template], "display_name": name}
+    for language in ("en", "fr"):
+        email = render(template, language, **context)
+        links = [] if template is Template.account_deleted else [LINK]
+        assert find_links(email.text) == links
+        assert email.text.splitlines()[0] in ("Hello,", "Bonjour,")
+        assert "evil" not in email.text.lower() and "ｅｖｉｌ" not in email.text and "bit" not in email.text
+        assert "evil" not in email.html.lower() and "ｅｖｉｌ" not in email.html
+
+
+@pytest.mark.parametrize("name", ["Anna", "Anne-Marie O'Neill", "J. Smith & Co", "Zoë Friperie 2", "Łucja Ślązak"])
+def test_an_ordinary_name_still_greets_the_owner(name: str) -> None:
+    email = render(Template.password_changed, "en", forgot_link=LINK, display_name=name)
+    assert email.text.splitlines()[0] == f"Hello {name},"
 
 
 def test_a_link_must_be_http() -> None:
