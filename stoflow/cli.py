@@ -1,14 +1,16 @@
 """Operator commands: `python -m stoflow.cli setup | migrate | seed-reference`.
 
 `setup` is what `make run` does before starting the processes: migrate everything, seed
-what the app needs (the reference data), and create the first admin (printing a generated
-password once). `seed-reference` reloads the reference data from the bundled CSV files.
+what the app needs (the reference data), and create the first admin (a generated password
+goes to a file readable by the owner only, and is printed once in development only).
+`seed-reference` reloads the reference data from the bundled CSV files.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from sqlalchemy.exc import OperationalError
@@ -46,10 +48,16 @@ def create_first_admin(settings: Settings) -> None:
     password_file = settings.stoflow_data_dir / ADMIN_PASSWORD_FILE
     if generated:
         settings.stoflow_data_dir.mkdir(parents=True, exist_ok=True)
-        password_file.write_text(generated + "\n")
-        password_file.chmod(0o600)
-        print(f"Created the admin {admin.email} with the password: {generated}")
-        print(f"(shown once; also kept in {password_file}, readable by you only)")
+        # Created readable by the owner only (no moment where the umask's mode applies).
+        with os.fdopen(os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(generated + "\n")
+        password_file.chmod(0o600)  # a file left by an earlier run keeps its mode otherwise
+        if settings.stoflow_env == "development":
+            print(f"Created the admin {admin.email} with the password: {generated}")
+            print(f"(shown once; also kept in {password_file}, readable by you only)")
+        else:  # never in logs a platform may keep and show to others
+            print(f"Created the admin {admin.email}; its generated password is in {password_file}")
+            print("(readable by you only: sign in, change the password, then delete the file)")
     elif configured:
         print(f"Admin: {admin.email} (password from STOFLOW_ADMIN_PASSWORD)")
     elif password_file.exists():
