@@ -345,8 +345,20 @@ def filters() -> rx.Component:
                     class_name="native-select compact",
                     style={"width": "120px"},
                 ),
-                rx.input(name="price_min", placeholder=t("products.price_min"), width="100px", inputmode="decimal"),
-                rx.input(name="price_max", placeholder=t("products.price_max"), width="100px", inputmode="decimal"),
+                rx.input(
+                    name="price_min",
+                    placeholder=t("products.price_min"),
+                    width="100px",
+                    inputmode="decimal",
+                    id="products-price-min",
+                ),
+                rx.input(
+                    name="price_max",
+                    placeholder=t("products.price_max"),
+                    width="100px",
+                    inputmode="decimal",
+                    id="products-price-max",
+                ),
                 rx.el.select(
                     rx.el.option(t("products.any_date"), value=""),
                     *[rx.el.option(t(f"products.added.{days}"), value=days) for days in ADDED_CHOICES],

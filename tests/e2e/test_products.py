@@ -90,6 +90,21 @@ def test_create_find_edit_and_bulk_change(page: Page, app_server: str, make_sell
     page.select_option("#products-size", "")
     page.click("#products-apply")
     expect(page.locator(".product-row")).to_have_count(2)
+
+    # A price filter that is no amount: a message, and the list stays as it was.
+    page.fill("#products-price-min", "1e999999999")
+    page.click("#products-apply")
+    expect(page.locator("#products-filter-error")).to_have_text(
+        "Filter prices are amounts from 0 to 1,000,000, such as 24.90."
+    )
+    expect(page.locator(".product-row")).to_have_count(2)
+    page.fill("#products-price-min", "25")
+    page.click("#products-apply")
+    expect(page.locator("#products-filter-error")).to_have_count(0)
+    expect(page.locator(".product-row")).to_have_count(1)
+    page.fill("#products-price-min", "")
+    page.click("#products-apply")
+    expect(page.locator(".product-row")).to_have_count(2)
     page.click("#select-page")
     page.click("#bulk-status")
     page.get_by_role("menuitem", name="Archived").click()
