@@ -52,7 +52,7 @@ def _served(frontend: Path, *, production: bool = False, api: FastAPI | None = N
     api.mount("", PrecompressedStaticFiles(directory=frontend, html=True, encodings=["gzip"]))
     public_url = "https://shop.example" if production else BASE
     wrapped = SecurityHeaders(api, public_url=public_url, production=production, pages_dir=frontend)
-    return TestClient(wrapped, base_url=BASE)
+    return TestClient(wrapped, base_url=BASE, raise_server_exceptions=False)
 
 
 @pytest.fixture
@@ -172,3 +172,18 @@ def test_an_inline_script_that_is_not_the_builds_own_is_never_allowed(
 
     assert _sha256(injected) not in script_src
     assert script_src == ["'self'", "'unsafe-eval'", _sha256(THEME_SCRIPT)]  # the build has this one
+
+
+def test_an_unexpected_error_answers_with_the_headers_too(frontend: Path, database_url: str, redis_url: str) -> None:
+    """FastAPI answers a crash outside its own middleware: the headers are put around it."""
+    api = create_api()
+
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    api.add_api_route("/api/crash", crash)
+    answer = _served(frontend, api=api).get("/api/crash")
+
+    assert answer.status_code == 500 and answer.json() == {"error": "internal_error"}
+    _assert_common(answer.headers)
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
