@@ -26,7 +26,10 @@ def register_or_notify(registration: Registration, context: RequestContext | Non
     except accounts.AddressTaken:
         with db_session() as db:
             owner = accounts.user_by_email(db, registration.email)
-            recipient = (owner.email, owner.language, owner.display_name) if owner and owner.is_active else None
+            # An unverified account's name was typed by whoever registered the address:
+            # greet its owner by name only once the mailbox has proven to be theirs.
+            name = owner.display_name if owner and owner.email_verified_at else ""
+            recipient = (owner.email, owner.language, name) if owner and owner.is_active else None
         if recipient is not None:
             email, language, display_name = recipient
             notices.send_account_exists(email=email, language=language, display_name=display_name)

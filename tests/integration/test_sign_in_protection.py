@@ -302,3 +302,20 @@ def test_registering_a_taken_address_answers_like_a_new_one_and_tells_the_owner(
     notice = by_address[owner.email]
     assert (notice.template, notice.language) == ("account_exists", "fr")
     assert "Vous avez déjà un compte" in notice.body_text and "/forgot-password" in notice.body_text
+    assert "Marie Fripes" in notice.body_text  # a verified owner is greeted by name
+
+
+def test_the_notice_to_an_unverified_address_does_not_greet_by_the_name_someone_typed(make_seller) -> None:  # type: ignore[no-untyped-def]
+    """Someone registered this address (with a name of their choice) without owning the mailbox."""
+    squatted = make_seller(display_name="Jean Arnaqueur", verified=False)
+    _client().post(
+        "/api/auth/register",
+        json={"email": squatted.email, "password": "a different passphrase, quite long", "country": "FR"},
+    )
+    with db_session() as db:
+        notice = db.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.to_address == squatted.email, OutboxMessage.template == "account_exists"
+            )
+        ).one()
+    assert "Jean Arnaqueur" not in notice.body_text and "Jean Arnaqueur" not in notice.body_html
