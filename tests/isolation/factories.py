@@ -6,12 +6,14 @@ factory is written by hand for each table (no generic fallback), so adding a tab
 deciding what a realistic row of it looks like; `test_factories.py` fails until it exists.
 
 A column that cannot hold the marker (a CHECK-constrained status, say) is listed in
-CONSTRAINED_COLUMNS with the reason.
+CONSTRAINED_COLUMNS with the reason. Numeric columns get odd numbers drawn from the
+marker (a price of 4711.37, a file of 734219 bytes), searched for as well.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from sqlmodel import Session, SQLModel, col, select
 
@@ -19,6 +21,22 @@ from stoflow.models import Job, JobAttempt, JobStatus
 from stoflow.models.tenant import Product, ProductPhoto, ProductStatus
 
 Factory = Callable[[Session, str], SQLModel]
+
+
+def odd_number(marker: str, salt: int, *, low: int = 100_000, high: int = 999_999) -> int:
+    """An integer in [low, high] drawn from the marker: unlike any other row's, in practice."""
+    return low + (int(marker[:12], 16) * (2 * salt + 1)) % (high - low + 1)
+
+
+def odd_price(marker: str, salt: int) -> Decimal:
+    """A price such as 4711.37, from the marker (cents never .00, so it reads as a price)."""
+    cents = odd_number(marker, salt, low=100_001, high=999_999)
+    return Decimal(cents if cents % 100 else cents + 37) / 100
+
+
+def stored_file(marker: str) -> bytes:
+    """The content of a file a row names: a JPEG header and the marker."""
+    return b"\xff\xd8\xff\xe0" + marker.encode() + b"\xff\xd9"
 
 
 def make_job(session: Session, marker: str) -> Job:
@@ -65,6 +83,12 @@ def make_product(session: Session, marker: str) -> Product:
         measurements={"note": marker},
         notes=f"Notes {marker}",
         currency=marker[:3],
+        price=odd_price(marker, 1),
+        cost_price=odd_price(marker, 2),
+        length_cm=odd_number(marker, 3),
+        width_cm=odd_number(marker, 4),
+        height_cm=odd_number(marker, 5),
+        weight_g=odd_number(marker, 6),
     )
     session.add(product)
     session.flush()
@@ -80,9 +104,9 @@ def make_product_photo(session: Session, marker: str) -> ProductPhoto:
         full_key=f"u{owner}/p{product.id}/{marker}/full.jpg",
         thumb_key=f"u{owner}/p{product.id}/{marker}/thumb.webp",
         content_type=f"image/{marker}"[:32],
-        width=800,
-        height=600,
-        size_bytes=1234,
+        width=odd_number(marker, 7),
+        height=odd_number(marker, 8),
+        size_bytes=odd_number(marker, 9),
         sha256=marker[:64],
     )
     session.add(photo)

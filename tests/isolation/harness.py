@@ -3,19 +3,28 @@
 - `stoflow_handlers()` lists every event handler of every state registered by the app
   (`reflex.state.State` and its substates, as Reflex registers them), keeping those whose
   code is StoFlow's own.
+- `app_pages()` lists every page the app registers: its route and dynamic arguments, the
+  query parameters its code reads, its on_load chain, the on_mount events of its
+  components and the handlers its components call (found in the rendered page).
 - `run_event()` processes one event as the Reflex server does (its event processor, a
   state manager in memory, the app's middleware), from a browser holding some cookies,
-  and records what would reach that browser: deltas, frontend events, the final state.
+  after the page visits that prime it, and records what would reach that browser:
+  deltas, frontend events, the final state.
 - `probe_payloads()` builds a handler's arguments from its signature out of A's ids.
-- `snapshot()` reads everything of a seller that a handler or route could change.
-- `check_handler()` / `check_route()` run one handler / route with every probe, signed in
-  as B and signed out, and report leaks, changes and crashes.
+- `snapshot()` reads everything of a seller that a handler or route could change: its
+  tenant tables, its rows of every public table, its files in the storage backend.
+- `check_handler()` / `check_page()` / `check_route()` run one handler / page / route with
+  every probe, for each prober (B, support, signed out), and report leaks (text, numbers,
+  ids), changes and crashes.
+- `unlisted_routes()` finds every route of the app that is not an /api `APIRoute`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
+import hashlib
 import inspect
 import json
 import re
@@ -23,10 +32,11 @@ import sys
 import threading
 import typing
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import CodeType, FrameType, NoneType, UnionType
 from typing import Any
 
@@ -41,7 +51,8 @@ from reflex_base.event import Event, EventHandler
 from reflex_base.event.processor import BaseStateEventProcessor
 from reflex_base.registry import RegistrationContext
 from reflex_base.utils.format import format_event_handler
-from sqlalchemy import select
+from sqlalchemy import Column, String, Table, false, or_, select
+from starlette.routing import BaseRoute, Host, Mount
 
 from tests.isolation.conftest import KNOWN_SELLERS, Seller, api_client, reflex_router_data, signed_in_cookies
 
@@ -114,6 +125,129 @@ def stoflow_handlers() -> list[HandlerRef]:
 def is_registered(ref: HandlerRef) -> bool:
     """Whether the event processor would find this handler by its event name."""
     return ref.event_name in RegistrationContext.get().event_handlers
+
+
+# --- Pages ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRef:
+    route: str  # as registered: "/products/[product_id]"
+    on_load: tuple[str, ...]  # event names of its on_load chain (the guard first)
+    on_mount: tuple[str, ...]  # event names its components send when they appear
+    uses: frozenset[str]  # event names its components can send (clicks, forms, mounts)
+    query_names: tuple[str, ...]  # query parameters the code of its on_load reads
+
+    @property
+    def args(self) -> list[str]:
+        """Its dynamic route arguments: `product_id` of `/products/[product_id]`."""
+        return re.findall(r"\[\[?(?:\.\.\.)?([^\]]+)\]\]?", self.route)
+
+    def url(self, values: dict[str, int | str]) -> Visit | None:
+        """This page with `values` for its arguments and query parameters (None when an
+        argument has no value)."""
+        if any(arg not in values for arg in self.args):
+            return None
+        path = self.route
+        for arg in self.args:
+            path = re.sub(r"\[\[?(?:\.\.\.)?" + re.escape(arg) + r"\]\]?", str(values[arg]), path)
+        search = {name: str(values[name]) for name in self.query_names if name in values}
+        return Visit(page=self, path=path, search=search, params={arg: str(values[arg]) for arg in self.args})
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A page as a browser opens it: its URL, then its on_load chain and on_mount events."""
+
+    page: PageRef | None
+    path: str
+    search: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        query = "&".join(f"{k}={v}" for k, v in self.search.items())
+        return f"{self.path}?{query}" if query else self.path
+
+
+_QUERY_READ = re.compile(r"""(?:query_parameters|params)(?:\.get\(|\[)\s*["']([A-Za-z_][A-Za-z0-9_]*)["']""")
+_MOUNT_EFFECT = re.compile(r"useEffect\(\(\) => \{(?P<body>.*?)\}, \[\]\);", re.DOTALL)
+_EVENT_NAME = re.compile(r'ReflexEvent\("([^"]+)"')
+
+
+def _event_name(event: Any) -> str:
+    handler = getattr(event, "handler", event)  # an EventSpec or the EventHandler itself
+    return format_event_handler(handler)
+
+
+def _query_names(handlers: Iterable[Any]) -> tuple[str, ...]:
+    """The query parameters the modules of these handlers read (`query_parameters.get("x")`)."""
+    names: list[str] = []
+    for handler in handlers:
+        module = sys.modules.get(getattr(inspect.unwrap(getattr(handler, "fn", handler)), "__module__", ""))
+        if module is not None and is_app_code(getattr(handler, "fn", handler)):
+            names.extend(_QUERY_READ.findall(inspect.getsource(module)))
+    return tuple(dict.fromkeys(names))
+
+
+@functools.cache
+def app_pages() -> tuple[PageRef, ...]:
+    """Every page of the app, as Reflex registers them when it compiles (`rx.page` adds
+    them to the app then). Each page's component is evaluated and rendered once, to find
+    the events its components send."""
+    app = load_app()
+    if not app._unevaluated_pages:
+        app._apply_decorated_pages()
+    names = [ref.event_name for ref in stoflow_handlers()]
+    pages = []
+    for key, page in app._unevaluated_pages.items():
+        component = page.component() if callable(page.component) else page.component
+        hooks = "\n".join(component._get_all_hooks())
+        rendered = json.dumps(component.render(), default=str) + "\n" + hooks
+        mounts = [name for effect in _MOUNT_EFFECT.finditer(hooks) for name in _EVENT_NAME.findall(effect["body"])]
+        load = app._load_events.get(key, [])
+        pages.append(
+            PageRef(
+                route="/" if key == "index" else f"/{key.lstrip('/')}",
+                on_load=tuple(_event_name(event) for event in load),
+                on_mount=tuple(dict.fromkeys(mounts)),
+                uses=frozenset(name for name in names if name in rendered),
+                query_names=_query_names(getattr(event, "handler", event) for event in load),
+            )
+        )
+    return tuple(sorted(pages, key=lambda page: page.route))
+
+
+def home_page(ref: HandlerRef) -> PageRef | None:
+    """The page a handler is sent from: the first whose on_load chain or components send
+    it (the pages with dynamic arguments first: they reach the most)."""
+    pages = sorted(app_pages(), key=lambda page: (not page.args, page.route))
+    return next((page for page in pages if ref.event_name in page.uses or ref.event_name in page.on_load), None)
+
+
+def page_values(seller: Seller | None) -> dict[str, int | str]:
+    """What a prober fills its own pages with: the id of one of its own rows for each
+    `*_id` (its product for `product_id`); nothing for a prober with no rows."""
+    if seller is None:
+        return {}
+    values: dict[str, int | str] = {}
+    for probe in probes_of(seller)[len(seller.probes) :]:
+        assert isinstance(probe, dict)
+        for key, value in probe.items():
+            values.setdefault(key, value)
+    return values
+
+
+def page_probes(page: PageRef, victim: Seller) -> list[Visit]:
+    """The page opened with the victim's ids: each named set of them (a row of A's), then
+    each id alone in every argument and query parameter."""
+    if not page.args and not page.query_names:
+        return [visit] if (visit := page.url({})) else []
+    visits: dict[str, Visit] = {}
+    for probe in probes_of(victim):
+        values = probe if isinstance(probe, dict) else dict.fromkeys([*page.args, *page.query_names], probe)
+        if (visit := page.url(values)) is not None and (visit.params or visit.search):
+            visits.setdefault(str(visit), visit)
+    return list(visits.values())
 
 
 # --- Arguments from A's ids -----------------------------------------------------------
@@ -346,17 +480,43 @@ def _state_text(root: BaseState) -> str:
     return "\n".join(parts)
 
 
+def _router_data(cookies: dict[str, str], token: str, visit: Visit | None) -> dict[str, Any]:
+    if visit is None:
+        return reflex_router_data(cookies, token=token, path=PAGE)
+    return reflex_router_data(cookies, token=token, path=visit.path, search=visit.search, params=visit.params)
+
+
+def _code(event_name: str) -> CodeType | None:
+    registered = RegistrationContext.get().event_handlers.get(event_name)
+    return inspect.unwrap(registered.handler.fn).__code__ if registered is not None else None
+
+
+async def _open(processor: BaseStateEventProcessor, token: str, cookies: dict[str, str], visit: Visit | None) -> None:
+    """Open a page as a browser does: hydrate, then its on_load chain (guard first, as
+    Reflex's `on_load_internal` queues it from the app's routes), then the on_mount events
+    of its components. The chain is sent from `visit.page`, so a test page runs too."""
+    router_data = _router_data(cookies, token, visit)
+    names = [format_event_handler(State.event_handlers["hydrate"])]
+    if visit is not None and visit.page is not None:
+        names.extend(visit.page.on_load)
+        names.extend(visit.page.on_mount)
+    for name in names:
+        future = await processor.enqueue(token, Event(name=name, router_data=dict(router_data)))
+        await asyncio.wait_for(future.wait_all(), EVENT_TIMEOUT_S)
+
+
 async def _run_event(
-    event_name: str,
+    event_name: str | None,
     payload: dict[str, Any],
     cookies: dict[str, str],
-    path: str,
+    visits: Sequence[Visit | None],
     prelude: str | None = None,
     between: Callable[[], None] | None = None,
 ) -> EventOutcome:
-    outcome = EventOutcome(event_name=event_name, payload=payload)
+    """`visits` are opened in turn (the last is the page the event comes from); with no
+    `event_name`, what is checked is the last visit itself (its on_load chain)."""
+    outcome = EventOutcome(event_name=event_name or f"open {visits[-1]}", payload=payload)
     token = str(uuid.uuid4())
-    router_data = reflex_router_data(cookies, token=token, path=path)
     browser = _Browser()
     manager = StateManagerMemory()
 
@@ -364,38 +524,47 @@ async def _run_event(
         if all(error is not seen for seen in outcome.errors):
             outcome.errors.append(error)
 
-    registered = RegistrationContext.get().event_handlers.get(event_name)
-    if registered is None:
-        outcome.errors.append(LookupError(f"{event_name} is not registered with Reflex"))
-        return outcome
+    last = visits[-1]
+    if event_name is not None:
+        codes = {code} if (code := _code(event_name)) is not None else set()
+        if not codes:
+            outcome.errors.append(LookupError(f"{event_name} is not registered with Reflex"))
+            return outcome
+    else:
+        assert last is not None and last.page is not None and last.page.on_load
+        # The page's own on_load is the last of its chain (app_page puts the guard first).
+        codes = {code} if (code := _code(last.page.on_load[-1])) is not None else set()
     processor = BaseStateEventProcessor(middleware=load_app(), backend_exception_handler=record)
     processor.configure(state_manager=manager, event_namespace=browser)  # type: ignore[arg-type]
     try:
         async with processor:
-            # The page hydrates first, as a browser does; it sets the router data, so the
-            # event itself is not preceded by an implicit rehydrate and on_load chain.
-            hydrate = format_event_handler(State.event_handlers["hydrate"])
-            first = await processor.enqueue(token, Event(name=hydrate, router_data=dict(router_data)))
-            await asyncio.wait_for(first.wait_all(), EVENT_TIMEOUT_S)
+            # The pages open first, as in a browser; each sets the router data, so the event
+            # itself is not preceded by an implicit rehydrate and on_load chain.
+            for visit in visits[:-1] if event_name is None else visits:
+                await _open(processor, token, cookies, visit)
+            router_data = _router_data(cookies, token, last)
             if prelude is not None:  # an earlier event of the same page (e.g. its guard)
                 earlier = await processor.enqueue(token, Event(name=prelude, router_data=dict(router_data)))
                 await asyncio.wait_for(earlier.wait_all(), EVENT_TIMEOUT_S)
             if between is not None:  # what happens elsewhere while the page stays open
                 between()
             browser.updates.clear()
-            code = inspect.unwrap(registered.handler.fn).__code__
-            with _watch_calls({code}) as seen:
-                future = await processor.enqueue(
-                    token, Event(name=event_name, payload=payload, router_data=router_data)
-                )
+            outcome.errors.clear()  # what priming raised is its own check's business
+            with _watch_calls(codes) as seen:
                 try:
-                    await asyncio.wait_for(future.wait_all(), EVENT_TIMEOUT_S)
+                    if event_name is None:
+                        await asyncio.wait_for(_open(processor, token, cookies, last), EVENT_TIMEOUT_S)
+                    else:
+                        future = await processor.enqueue(
+                            token, Event(name=event_name, payload=payload, router_data=router_data)
+                        )
+                        await asyncio.wait_for(future.wait_all(), EVENT_TIMEOUT_S)
                 except TimeoutError:
                     outcome.timed_out = True
                 except Exception as error:
                     record(error)
                 await processor.join(timeout=EVENT_TIMEOUT_S)
-            outcome.ran = code in seen
+            outcome.ran = bool(codes & seen)
             outcome.updates = list(browser.updates)
             root = await manager.get_state(BaseStateToken(ident=token, cls=State))
             outcome.state_text = _state_text(root)
@@ -405,22 +574,24 @@ async def _run_event(
 
 
 def run_event(
-    event_name: str,
+    event_name: str | None,
     payload: dict[str, Any],
     *,
     cookies: dict[str, str],
-    path: str = PAGE,
+    visits: Sequence[Visit | None] = (None,),
     prelude: str | None = None,
     between: Callable[[], None] | None = None,
 ) -> EventOutcome:
-    """Process one event from a browser holding `cookies` (empty: signed out); optionally
-    after an earlier event `prelude` of the same page, and `between()` run in between."""
+    """Process one event from a browser holding `cookies` (empty: signed out), on the last
+    of `visits` after opening each (None: /dashboard, hydrated only); optionally after an
+    earlier event `prelude` of the same page, and `between()` run in between. With no
+    `event_name`, the last visit is what is run and checked."""
     # On a thread of its own: the browser tests' Playwright keeps an event loop running
     # on the main thread for the whole session.
     # Reflex keeps its registrations in context variables: the thread runs in a copy of ours.
     context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        coroutine = _run_event(event_name, payload, cookies, path, prelude, between)
+        coroutine = _run_event(event_name, payload, cookies, visits, prelude, between)
         return pool.submit(context.run, asyncio.run, coroutine).result()
 
 
@@ -428,23 +599,103 @@ def run_event(
 
 Snapshot = dict[str, list[dict[str, Any]]]
 
+# Schemas whose tables hold no seller's rows, with the reason.
+SHARED_SCHEMAS: dict[str, str] = {
+    "product_attributes": "reference data (categories, brands, sizes...) shared by every seller, seeded from CSVs",
+}
 
-def snapshot(user_id: int) -> Snapshot:
-    """All rows of the seller's tenant tables, its account row, its sessions, its tenant entry."""
+
+def _users_table() -> Table:
+    from stoflow.models import User
+
+    return User.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def shared_tables() -> list[Table]:
+    """Every table that is not a tenant table: `public` and the reference schemas."""
+    from sqlmodel import SQLModel
+
+    return [table for table in SQLModel.metadata.sorted_tables if table.schema is not None]
+
+
+def _is_owner_column(column: Column[Any]) -> bool:
+    """A column holding a user id: a foreign key to users.id, or named `user_id` / `*_user_id`
+    (the audit log keeps ids without foreign keys, so history outlives the account)."""
+    users = _users_table()
+    return any(fk.column is users.c.id for fk in column.foreign_keys) or (
+        column.name == "user_id" or column.name.endswith("_user_id")
+    )
+
+
+def _is_address_column(column: Column[Any]) -> bool:
+    """A column holding an e-mail address (`email`, `actor_email`, the outbox's `to_address`)."""
+    return isinstance(column.type, String) and ("email" in column.name or column.name.endswith("_address"))
+
+
+def owner_clause(table: Table, seller: Seller, *, depth: int = 0) -> Any | None:
+    """Which rows of a public table are the seller's: its id in a user-id column, its
+    address in an e-mail column, or a foreign key to a row of the seller's in another
+    table (a retired refresh token of one of its sessions). None: the table cannot say."""
+    users = _users_table()
+    clauses: list[Any] = []
+    if table is users:
+        clauses.append(table.c.id == seller.user_id)
+    for column in table.columns:
+        if _is_owner_column(column):
+            clauses.append(column == seller.user_id)
+        elif _is_address_column(column):
+            clauses.append(column == seller.email)
+        for fk in column.foreign_keys:
+            parent = fk.column.table
+            parent_clause = (
+                owner_clause(parent, seller, depth=depth + 1)
+                if parent is not users and parent is not table and depth < 3
+                else None
+            )
+            if parent_clause is not None:
+                clauses.append(column.in_(select(fk.column).where(parent_clause)))
+    return or_(*clauses) if clauses else None
+
+
+def unattributed_tables() -> list[str]:
+    """Shared tables whose rows cannot be told to be a seller's (and whose schema is not
+    listed in SHARED_SCHEMAS): the snapshot would miss them."""
+    probe = Seller(user_id=1, email="probe@example.com", display_name="")
+    return [
+        table.fullname
+        for table in shared_tables()
+        if table.schema not in SHARED_SCHEMAS and owner_clause(table, probe) is None
+    ]
+
+
+def stored_files(seller: Seller) -> dict[str, str]:
+    """The seller's files in the storage backend (under its prefix): key -> SHA-256."""
+    from stoflow.storage import get_storage
+
+    storage = get_storage()
+    return {key: hashlib.sha256(storage.get(key)).hexdigest() for key in storage.list(seller.storage_prefix)}
+
+
+def snapshot(seller: Seller) -> Snapshot:
+    """Everything of the seller's: all rows of its tenant tables, its rows of every public
+    table (found from the metadata, so a new table is covered), its stored files."""
     from stoflow.db.engine import db_session
     from stoflow.db.tenancy import tenant_session, tenant_tables
-    from stoflow.models import Tenant, User, UserSession
 
     found: Snapshot = {}
-    with tenant_session(user_id) as tenant:
+    with tenant_session(seller.user_id) as tenant:
         for table in tenant_tables():
             rows = tenant.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
             found[f"tenant.{table.name}"] = [dict(row) for row in rows]
     with db_session() as db:
-        for model, column in ((User, "id"), (UserSession, "user_id"), (Tenant, "user_id")):
-            table = model.__table__  # type: ignore[attr-defined]
-            query = select(table).where(table.c[column] == user_id).order_by(*table.primary_key.columns)
-            found[f"public.{table.name}"] = [dict(row) for row in db.execute(query).mappings().all()]
+        for table in shared_tables():
+            if table.schema in SHARED_SCHEMAS:
+                continue
+            clause = owner_clause(table, seller)
+            query = select(table).where(clause if clause is not None else false())
+            rows = db.execute(query.order_by(*table.primary_key.columns)).mappings().all()
+            found[f"{table.schema}.{table.name}"] = [dict(row) for row in rows]
+    found["storage"] = [{"key": key, "sha256": digest} for key, digest in stored_files(seller).items()]
     return found
 
 
@@ -469,7 +720,60 @@ def leaked(text: str, secrets: Iterable[str], *, sent: str = "") -> list[str]:
     return sorted({s for s in secrets if s and s in text and s not in sent})
 
 
-# --- Checking handlers ----------------------------------------------------------------
+_SEPARATOR = "[ ,.'\u00a0\u202f]?"  # thousands, as any language writes them
+
+
+@functools.cache
+def number_pattern(value: Decimal | int) -> re.Pattern[str]:
+    """How a number may be shown: 4711.37, "4711.37", 4 711,37, 4,711.37, 4711.370000."""
+    whole, _, cents = str(abs(value)).partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    pattern = _SEPARATOR.join(groups)
+    if cents:
+        pattern += "[.,]" + cents.rstrip("0") + "0*" if cents.rstrip("0") else "(?:[.,]0*)?"
+    return re.compile(rf"(?<![0-9A-Za-z]){pattern}(?![0-9A-Za-z])")
+
+
+def leaked_numbers(text: str, numbers: Iterable[Decimal | int], *, sent: str = "") -> list[str]:
+    """The numbers found in `text` (in any usual spelling), apart from those sent."""
+    return sorted({str(n) for n in numbers if number_pattern(n).search(text) and not number_pattern(n).search(sent)})
+
+
+# --- Who probes -----------------------------------------------------------------------
+
+
+# What support, read-only staff, may see of any seller by design, and why. Nothing else:
+# not a seller's products, notes, photos, prices, ids, e-mail links or sessions.
+SUPPORT_MAY_SEE: dict[str, str] = {
+    "e-mail": "the users list, the audit log and its filters show every account's address",
+    "name": "the users list shows every account's display name",
+}
+
+
+@dataclass(frozen=True)
+class Prober:
+    """A browser trying the victim's ids: a seller, support staff, or nobody (signed out)."""
+
+    who: str  # "as B", "as support", "signed out"
+    seller: Seller | None = None  # whom it is signed in as
+    may_see: frozenset[str] = frozenset()  # kinds of the victim's secrets it may see by design
+
+    def cookies(self) -> dict[str, str]:
+        return signed_in_cookies(self.seller.user_id) if self.seller is not None else {}
+
+
+def probers(intruder: Seller, support: Seller | None = None) -> list[Prober]:
+    """Seller B, support (when given), and a signed-out browser."""
+    found = [Prober("as B", intruder)]
+    if support is not None:
+        found.append(Prober("as support", support, may_see=frozenset(SUPPORT_MAY_SEE)))
+    return [*found, Prober("signed out")]
+
+
+# --- Checking handlers and pages -------------------------------------------------------
 
 
 LEAK, CHANGE, ERROR, SIGN_IN = "leak", "change", "error", "sign-in"
@@ -478,8 +782,8 @@ LEAK, CHANGE, ERROR, SIGN_IN = "leak", "change", "error", "sign-in"
 @dataclass
 class Finding:
     kind: str  # LEAK, CHANGE, ERROR or SIGN_IN
-    target: str  # handler label or "METHOD /path"
-    who: str  # "as B" or "signed out"
+    target: str  # handler label, "open /route" or "METHOD /path"
+    who: str  # "as B", "as support" or "signed out"
     request: str
     problem: str
 
@@ -489,7 +793,7 @@ class Finding:
 
 @dataclass
 class HandlerReport:
-    ref: HandlerRef
+    ref: HandlerRef | PageRef
     runs: int = 0
     ran: bool = False  # the handler's own code was entered at least once
     findings: list[Finding] = field(default_factory=list)
@@ -499,34 +803,109 @@ def _describe_error(error: BaseException) -> str:
     return f"raised {type(error).__name__}: {error}"
 
 
+def _check_outcome(
+    report: HandlerReport,
+    outcome: EventOutcome,
+    *,
+    label: str,
+    who: Prober,
+    request: str,
+    before: Snapshot,
+    after: Snapshot,
+    victim: Seller,
+    intruder: Seller,
+    expected_errors: tuple[type[BaseException], ...],
+    allowed_changes: Iterable[str],
+) -> None:
+    report.runs += 1
+    report.ran = report.ran or outcome.ran
+    found = report.findings.append
+    shown = _leaks(
+        outcome.visible_text(), victim=victim, intruder=who.seller or intruder, sent=request, may_see=who.may_see
+    )
+    for problem in shown:
+        found(Finding(LEAK, label, who.who, request, problem))
+    for change in changes(before, after, allowed=allowed_changes):
+        found(Finding(CHANGE, label, who.who, request, f"changes A's data: {change}"))
+    for error in outcome.errors:
+        if not isinstance(error, expected_errors):
+            found(Finding(ERROR, label, who.who, request, _describe_error(error)))
+    if outcome.timed_out:
+        found(Finding(ERROR, label, who.who, request, f"did not finish within {EVENT_TIMEOUT_S:.0f}s"))
+
+
 def check_handler(
     ref: HandlerRef,
     *,
     victim: Seller,
     intruder: Seller,
+    support: Seller | None = None,
+    page: PageRef | None = None,
     expected_errors: tuple[type[BaseException], ...] = (),
     allowed_changes: Iterable[str] = (),
 ) -> HandlerReport:
-    """Run `ref` with each of the victim's ids, signed in as the intruder and signed out."""
+    """Run `ref` with each of the victim's ids, for each prober (B, support, signed out).
+
+    The prober first opens the handler's page (`page`, default: the page whose components
+    send it) with its own ids, so the state holds its own product, gallery, AI panel and
+    the handler passes its first guards; then the handler gets the victim's ids."""
     report = HandlerReport(ref=ref)
+    page = page if page is not None else home_page(ref)
     for payload in probe_payloads(ref.fn, probes_of(victim)):
-        for who, cookies in (("as B", signed_in_cookies(intruder.user_id)), ("signed out", {})):
-            before = snapshot(victim.user_id)
-            outcome = run_event(ref.event_name, payload, cookies=cookies)
-            after = snapshot(victim.user_id)
-            report.runs += 1
-            report.ran = report.ran or outcome.ran
-            request = json.dumps(payload, default=str)
-            found = report.findings.append
-            for problem in _leaks(outcome.visible_text(), victim=victim, intruder=intruder, sent=request):
-                found(Finding(LEAK, ref.label, who, request, problem))
-            for change in changes(before, after, allowed=allowed_changes):
-                found(Finding(CHANGE, ref.label, who, request, f"changes A's data: {change}"))
-            for error in outcome.errors:
-                if not isinstance(error, expected_errors):
-                    found(Finding(ERROR, ref.label, who, request, _describe_error(error)))
-            if outcome.timed_out:
-                found(Finding(ERROR, ref.label, who, request, f"did not finish within {EVENT_TIMEOUT_S:.0f}s"))
+        for prober in probers(intruder, support):
+            visit = page.url(page_values(prober.seller)) if page is not None else None
+            before = snapshot(victim)
+            outcome = run_event(ref.event_name, payload, cookies=prober.cookies(), visits=[visit])
+            after = snapshot(victim)
+            request = json.dumps(payload, default=str) + (f" on {visit}" if visit is not None else "")
+            _check_outcome(
+                report,
+                outcome,
+                label=ref.label,
+                who=prober,
+                request=request,
+                before=before,
+                after=after,
+                victim=victim,
+                intruder=intruder,
+                expected_errors=expected_errors,
+                allowed_changes=allowed_changes,
+            )
+    return report
+
+
+def check_page(
+    page: PageRef,
+    *,
+    victim: Seller,
+    intruder: Seller,
+    support: Seller | None = None,
+    expected_errors: tuple[type[BaseException], ...] = (),
+    allowed_changes: Iterable[str] = (),
+) -> HandlerReport:
+    """Open `page` with the victim's ids in its URL (route arguments and query parameters),
+    for each prober, after opening it with the prober's own ids (its own product loaded
+    first, as when a seller goes from one product to the next)."""
+    report = HandlerReport(ref=page)
+    for visit in page_probes(page, victim):
+        for prober in probers(intruder, support):
+            own = page.url(page_values(prober.seller)) if page.args or page.query_names else None
+            before = snapshot(victim)
+            outcome = run_event(None, {}, cookies=prober.cookies(), visits=[own, visit] if own else [visit])
+            after = snapshot(victim)
+            _check_outcome(
+                report,
+                outcome,
+                label=f"open {page.route}",
+                who=prober,
+                request=str(visit),
+                before=before,
+                after=after,
+                victim=victim,
+                intruder=intruder,
+                expected_errors=expected_errors,
+                allowed_changes=allowed_changes,
+            )
     return report
 
 
@@ -540,12 +919,18 @@ def _kind(secret: str, seller: Seller) -> str:
     return "row marker"
 
 
-def _leaks(text: str, *, victim: Seller, intruder: Seller, sent: str) -> list[str]:
-    """What of the victim's, or of any other seller the suite made, `text` shows the intruder."""
+def _leaks(text: str, *, victim: Seller, intruder: Seller, sent: str, may_see: Iterable[str] = ()) -> list[str]:
+    """What of the victim's, or of any other seller the suite made, `text` shows the
+    intruder: its markers, e-mail, name, session tokens, and its numbers (prices, sizes,
+    ids of its rows), apart from the kinds `may_see` and what was sent."""
+    may_see = set(may_see)
     found = []
     for seller in [victim, *(s for s in KNOWN_SELLERS if s.user_id not in (victim.user_id, intruder.user_id))]:
         owner = "A" if seller is victim else f"seller {seller.user_id}"
-        found.extend(f"shows {owner}'s {_kind(s, seller)} {s!r}" for s in leaked(text, seller.secrets, sent=sent))
+        for secret in leaked(text, seller.secrets, sent=sent):
+            if (kind := _kind(secret, seller)) not in may_see:
+                found.append(f"shows {owner}'s {kind} {secret!r}")
+        found.extend(f"shows {owner}'s number {n}" for n in leaked_numbers(text, seller.numbers, sent=sent))
     return found
 
 
@@ -677,18 +1062,20 @@ def check_route(
     *,
     victim: Seller,
     intruder: Seller,
+    support: Seller | None = None,
     allowed_changes: Iterable[str] = (),
     allowed_statuses: Iterable[int] = (),
 ) -> RouteReport:
-    """Call `ref` with each of the victim's ids, signed in as the intruder and signed out."""
+    """Call `ref` with each of the victim's ids, for each prober (B, support, signed out)."""
     from tests.isolation.conftest import who_is_signed_in
 
     report = RouteReport(ref=ref)
     endpoint = inspect.unwrap(ref.dependant.call) if ref.dependant.call else None
     codes = {endpoint.__code__} if endpoint is not None and hasattr(endpoint, "__code__") else set()
     for request in route_requests(ref, probes_of(victim)):
-        for who, cookies in (("as B", signed_in_cookies(intruder.user_id)), ("signed out", {})):
-            before = snapshot(victim.user_id)
+        for prober in probers(intruder, support):
+            who, cookies = prober.who, prober.cookies()
+            before = snapshot(victim)
             client = api_client(api, cookies)  # no `with`: the app's lifespan is not under test
             try:
                 with _watch_calls(codes) as seen:
@@ -698,17 +1085,75 @@ def check_route(
                 jar = {**cookies, **{cookie.name: cookie.value for cookie in response.cookies.jar if cookie.value}}
             finally:
                 client.close()
-            after = snapshot(victim.user_id)
+            after = snapshot(victim)
             report.runs += 1
             found = report.findings.append
             sent = str(request)
             if response.status_code >= 500 and response.status_code not in allowed_statuses:
                 found(Finding(ERROR, ref.label, who, sent, f"answered {response.status_code}: {response.text[:200]}"))
             shown = response.text + "\n" + json.dumps(dict(response.headers.multi_items()))
-            for problem in _leaks(shown, victim=victim, intruder=intruder, sent=sent):
+            seen_by = prober.seller or intruder
+            for problem in _leaks(shown, victim=victim, intruder=seen_by, sent=sent, may_see=prober.may_see):
                 found(Finding(LEAK, ref.label, who, sent, problem))
             if who_is_signed_in(jar) == victim.user_id:
                 found(Finding(SIGN_IN, ref.label, who, sent, "signs the browser in as A"))
             for change in changes(before, after, allowed=allowed_changes):
                 found(Finding(CHANGE, ref.label, who, sent, f"changes A's data: {change}"))
     return report
+
+
+# --- Every route, and those that are not /api APIRoutes -------------------------------
+
+
+def route_label(route: BaseRoute, path: str) -> str:
+    return f"{type(route).__name__} {path or '/'}"
+
+
+def _walk(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, BaseRoute]]:
+    """(label, route) of every route under `routes`, through included routers and into
+    mounted apps that have routes of their own."""
+    for context in iter_route_contexts(routes):
+        route = context.original_route
+        path = prefix + (context.path if context.path is not None else getattr(route, "path", ""))
+        inner = getattr(route, "routes", None) if isinstance(route, Mount | Host) else None
+        if inner:
+            yield from _walk(inner, path)
+        else:
+            yield route_label(route, path), route
+
+
+def _reflex_endpoints(app: Any) -> None:
+    """Add the endpoints Reflex adds when it compiles (`/_upload` when a page uses an upload
+    component), as the server has them; its marker file goes to a throwaway folder, not
+    to this checkout's .web."""
+    import tempfile
+    from unittest import mock
+
+    from reflex.utils import prerequisites
+
+    app_pages()  # evaluating the pages tells Reflex whether an upload component is used
+    if app._api is None or any(getattr(r, "path", "").endswith("/_upload") for r in app._api.routes):
+        return
+    with (
+        tempfile.TemporaryDirectory() as backend,
+        mock.patch.object(prerequisites, "get_backend_dir", lambda: __import__("pathlib").Path(backend)),
+    ):
+        app._add_optional_endpoints()
+
+
+def app_routes(apis: Sequence[Any] | None = None) -> list[tuple[str, BaseRoute]]:
+    """Every route a request can reach: the /api app's, and those of Reflex's own backend
+    (ping, health, the event websocket, uploads)."""
+    app = load_app()
+    _reflex_endpoints(app)
+    found = [pair for api in (apis if apis is not None else api_apps(app)) for pair in _walk(api.routes)]
+    if app._api is not None:
+        found.extend(_walk(app._api.routes))
+    return found
+
+
+def unlisted_routes(routes: Iterable[tuple[str, BaseRoute]], allowed: Iterable[str]) -> list[str]:
+    """The routes that the /api sweep does not run (anything but an `APIRoute`: a Starlette
+    Route or Mount, a websocket, Reflex's own endpoints) and that `allowed` does not list."""
+    allowed = set(allowed)
+    return sorted({label for label, route in routes if not isinstance(route, APIRoute) and label not in allowed})

@@ -1,8 +1,10 @@
-"""Signed in as seller B (and signed out), every /api route, called with seller A's ids in
-its path, query and body, shows nothing of A's, changes nothing of A's, never answers 5xx
-and never signs the browser in as A.
+"""Signed in as seller B, as support staff, and signed out, every /api route, called with
+seller A's ids in its path, query and body, shows nothing of A's, changes nothing of A's,
+never answers 5xx and never signs the browser in as A.
 
-The routes are read from the FastAPI app the Reflex app mounts, not listed here.
+The routes are read from the FastAPI app the Reflex app mounts, not listed here. Every
+other route a request can reach (a Starlette Route or Mount, a websocket, Reflex's own
+endpoints) fails this suite unless NOT_API_ROUTES says how it is covered.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
 
 from stoflow.api import create_api
 from stoflow.db.tenancy import tenant_session
@@ -27,6 +33,18 @@ EXPECTED_CHANGES: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"public.users.failed_sign_ins", "public.users.locked_until"}),
         "a wrong password for A's e-mail counts against A's account: the brute-force lock, by design",
     ),
+}
+
+# "Kind /path" -> how it is covered, for every route the /api sweep does not run (anything
+# that is not a FastAPI APIRoute). A new one fails test_every_route_is_swept_or_listed.
+CLIENT_TOKEN_SUITE = "covered by tests/isolation/test_client_token.py (client-token replay, anonymous upload)"
+NOT_API_ROUTES: dict[str, str] = {
+    "Route /_upload": CLIENT_TOKEN_SUITE,
+    "Mount /_event": "the Reflex websocket: " + CLIENT_TOKEN_SUITE + "; every event it carries is in test_handlers",
+    "Mount /_upload": "Reflex's static files of its upload folder: StoFlow keeps nothing there (photos go to the "
+    "storage backend, read through signed /api/media links)",
+    "Route /ping": "Reflex's liveness answer (a constant 'pong'): takes no input, reads nothing",
+    "Route /_health": "Reflex's health check: whether its database and Redis answer, no seller data",
 }
 
 # "METHOD /path" -> (5xx statuses it may answer, why).
@@ -56,6 +74,7 @@ def sweep(api: FastAPI, routes: list[RouteRef], sellers: Sellers) -> dict[str, R
             ref,
             victim=sellers.a,
             intruder=sellers.b,
+            support=sellers.support,
             allowed_changes=EXPECTED_CHANGES.get(ref.label, (frozenset(), ""))[0],
             allowed_statuses=EXPECTED_STATUSES.get(ref.label, (frozenset(), ""))[0],
         )
@@ -91,6 +110,20 @@ def test_every_route_is_reached(routes: list[RouteRef], sweep: dict[str, RouteRe
 def test_allow_lists_name_existing_routes(routes: list[RouteRef]) -> None:
     stale = sorted((set(EXPECTED_CHANGES) | set(EXPECTED_STATUSES)) - {ref.label for ref in routes})
     assert not stale, f"EXPECTED_CHANGES / EXPECTED_STATUSES list routes that no longer exist: {stale}"
+    labels = {label for label, _ in harness.app_routes()}
+    assert not sorted(set(NOT_API_ROUTES) - labels), "NOT_API_ROUTES lists routes that no longer exist"
+
+
+def test_every_route_is_swept_or_listed_with_a_reason() -> None:
+    routes = harness.app_routes()
+    unlisted = harness.unlisted_routes(routes, NOT_API_ROUTES)
+    assert not unlisted, (
+        f"routes the /api sweep does not run and NOT_API_ROUTES does not list: {unlisted}; make them "
+        "APIRoutes under /api or list them in tests/isolation/test_api_routes.py with how they are covered"
+    )
+    labels = {label for label, _ in routes}
+    # Reflex's own endpoints are seen, not only the /api app's.
+    assert {"Route /_upload", "Mount /_event", "Route /ping"} <= labels
 
 
 def test_no_route_shows_seller_a_data_to_seller_b(sweep: dict[str, RouteReport]) -> None:
@@ -135,6 +168,30 @@ def _leaky_api() -> FastAPI:
         return JSONResponse({"ok": True})
 
     return api
+
+
+def test_an_unlisted_starlette_route_mount_or_websocket_fails_the_suite() -> None:
+    api = _leaky_api()
+
+    def raw(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    async def socket(websocket: WebSocket) -> None:
+        await websocket.close()
+
+    api.add_route("/api/test-leaks/raw", raw, methods=["GET"])
+    api.add_api_websocket_route("/api/test-leaks/socket", socket)
+    api.router.routes.append(WebSocketRoute("/api/test-leaks/raw-socket", socket))
+    api.mount("/api/test-leaks/files", PlainTextResponse("files"))
+
+    unlisted = harness.unlisted_routes(harness.app_routes([api]), NOT_API_ROUTES)
+
+    assert unlisted == [
+        "APIWebSocketRoute /api/test-leaks/socket",
+        "Mount /api/test-leaks/files",
+        "Route /api/test-leaks/raw",
+        "WebSocketRoute /api/test-leaks/raw-socket",
+    ]
 
 
 def _leaky_route(api: FastAPI, label: str) -> RouteRef:
