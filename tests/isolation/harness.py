@@ -700,10 +700,13 @@ def snapshot(seller: Seller) -> Snapshot:
 
 
 def changes(before: Snapshot, after: Snapshot, *, allowed: Iterable[str] = ()) -> list[str]:
-    """What differs, as `table[row].column: old -> new`, leaving out `allowed` "table.column"s."""
+    """What differs, as `table[row].column: old -> new`, leaving out `allowed` "table.column"s
+    and "table"s (rows added there by design: an audited refusal)."""
     allowed = set(allowed)
     found: list[str] = []
     for table in sorted(set(before) | set(after)):
+        if table in allowed:
+            continue
         old_rows, new_rows = before.get(table, []), after.get(table, [])
         if len(old_rows) != len(new_rows):
             found.append(f"{table}: {len(old_rows)} rows -> {len(new_rows)}")
@@ -739,7 +742,25 @@ def number_pattern(value: Decimal | int) -> re.Pattern[str]:
 
 def leaked_numbers(text: str, numbers: Iterable[Decimal | int], *, sent: str = "") -> list[str]:
     """The numbers found in `text` (in any usual spelling), apart from those sent."""
+    numbers = list(numbers)
+    if not numbers or not _any_number(tuple(numbers)).search(text):
+        return []  # one pass over the text in the usual case
     return sorted({str(n) for n in numbers if number_pattern(n).search(text) and not number_pattern(n).search(sent)})
+
+
+@functools.cache
+def _any_number(numbers: tuple[Decimal | int, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{number_pattern(n).pattern})" for n in numbers))
+
+
+_NUMBERS: dict[int, tuple[Decimal | int, ...]] = {}
+
+
+def victim_numbers(seller: Seller) -> tuple[Decimal | int, ...]:
+    """The seller's numeric markers, read once (its rows do not change during the suite)."""
+    if seller.user_id not in _NUMBERS:
+        _NUMBERS[seller.user_id] = tuple(seller.numbers)
+    return _NUMBERS[seller.user_id]
 
 
 # --- Who probes -----------------------------------------------------------------------
@@ -851,10 +872,13 @@ def check_handler(
     the handler passes its first guards; then the handler gets the victim's ids."""
     report = HandlerReport(ref=ref)
     page = page if page is not None else home_page(ref)
+    before = snapshot(victim)
     for payload in probe_payloads(ref.fn, probes_of(victim)):
         for prober in probers(intruder, support):
-            visit = page.url(page_values(prober.seller)) if page is not None else None
-            before = snapshot(victim)
+            # A prober with rows of its own opens the page with them; one without (support,
+            # signed out) has nothing to prime it with, and sends the event as it can.
+            own = page_values(prober.seller) if prober.seller is not None and prober.seller.rows else None
+            visit = page.url(own) if page is not None and own is not None else None
             outcome = run_event(ref.event_name, payload, cookies=prober.cookies(), visits=[visit])
             after = snapshot(victim)
             request = json.dumps(payload, default=str) + (f" on {visit}" if visit is not None else "")
@@ -871,6 +895,7 @@ def check_handler(
                 expected_errors=expected_errors,
                 allowed_changes=allowed_changes,
             )
+            before = after  # nothing else changes A meanwhile: the next run starts from here
     return report
 
 
@@ -887,10 +912,10 @@ def check_page(
     for each prober, after opening it with the prober's own ids (its own product loaded
     first, as when a seller goes from one product to the next)."""
     report = HandlerReport(ref=page)
+    before = snapshot(victim)
     for visit in page_probes(page, victim):
         for prober in probers(intruder, support):
             own = page.url(page_values(prober.seller)) if page.args or page.query_names else None
-            before = snapshot(victim)
             outcome = run_event(None, {}, cookies=prober.cookies(), visits=[own, visit] if own else [visit])
             after = snapshot(victim)
             _check_outcome(
@@ -906,6 +931,7 @@ def check_page(
                 expected_errors=expected_errors,
                 allowed_changes=allowed_changes,
             )
+            before = after
     return report
 
 
@@ -930,7 +956,8 @@ def _leaks(text: str, *, victim: Seller, intruder: Seller, sent: str, may_see: I
         for secret in leaked(text, seller.secrets, sent=sent):
             if (kind := _kind(secret, seller)) not in may_see:
                 found.append(f"shows {owner}'s {kind} {secret!r}")
-        found.extend(f"shows {owner}'s number {n}" for n in leaked_numbers(text, seller.numbers, sent=sent))
+        if seller is victim:  # numbers: the victim's (its ids and odd values; others' ids are small)
+            found.extend(f"shows {owner}'s number {n}" for n in leaked_numbers(text, victim_numbers(seller), sent=sent))
     return found
 
 

@@ -30,8 +30,12 @@ from tests.isolation.harness import CHANGE, ERROR, LEAK, Finding, RouteRef, Rout
 # stranger may cause by design belong here.
 EXPECTED_CHANGES: dict[str, tuple[frozenset[str], str]] = {
     "POST /api/auth/login": (
-        frozenset({"public.users.failed_sign_ins", "public.users.locked_until"}),
-        "a wrong password for A's e-mail counts against A's account: the brute-force lock, by design",
+        frozenset({"public.users.failed_sign_ins", "public.users.locked_until", "public.audit_log"}),
+        "a wrong password for A's e-mail counts against A's account (the brute-force lock) and is audited",
+    ),
+    "POST /api/auth/forgot-password": (
+        frozenset({"public.email_tokens", "public.audit_log"}),
+        "anyone may ask for a reset link for an address: A gets the e-mail (a new link), the request is audited",
     ),
 }
 
