@@ -505,20 +505,23 @@ async def _open(processor: BaseStateEventProcessor, token: str, cookies: dict[st
         await asyncio.wait_for(future.wait_all(), EVENT_TIMEOUT_S)
 
 
-async def _run_event(
+async def _run_events(
     event_name: str | None,
-    payload: dict[str, Any],
+    payloads: Sequence[dict[str, Any]],
     cookies: dict[str, str],
     visits: Sequence[Visit | None],
+    observe: Callable[[EventOutcome], None],
     prelude: str | None = None,
     between: Callable[[], None] | None = None,
-) -> EventOutcome:
-    """`visits` are opened in turn (the last is the page the event comes from); with no
-    `event_name`, what is checked is the last visit itself (its on_load chain)."""
-    outcome = EventOutcome(event_name=event_name or f"open {visits[-1]}", payload=payload)
+) -> None:
+    """`visits` are opened in turn (the last is the page the events come from), then each
+    payload is sent in turn on that page, as on a page left open, and `observe` gets what
+    each one did. With no `event_name`, what is run and observed is the last visit itself
+    (its on_load chain)."""
     token = str(uuid.uuid4())
     browser = _Browser()
     manager = StateManagerMemory()
+    outcome = EventOutcome(event_name=event_name or f"open {visits[-1]}", payload={})
 
     def record(error: Exception) -> None:
         if all(error is not seen for seen in outcome.errors):
@@ -528,8 +531,10 @@ async def _run_event(
     if event_name is not None:
         codes = {code} if (code := _code(event_name)) is not None else set()
         if not codes:
-            outcome.errors.append(LookupError(f"{event_name} is not registered with Reflex"))
-            return outcome
+            for payload in payloads:
+                error = LookupError(f"{event_name} is not registered with Reflex")
+                observe(EventOutcome(event_name=event_name, payload=payload, errors=[error]))
+            return
     else:
         assert last is not None and last.page is not None and last.page.on_load
         # The page's own on_load is the last of its chain (app_page puts the guard first).
@@ -538,8 +543,8 @@ async def _run_event(
     processor.configure(state_manager=manager, event_namespace=browser)  # type: ignore[arg-type]
     try:
         async with processor:
-            # The pages open first, as in a browser; each sets the router data, so the event
-            # itself is not preceded by an implicit rehydrate and on_load chain.
+            # The pages open first, as in a browser; each sets the router data, so the events
+            # are not preceded by an implicit rehydrate and on_load chain.
             for visit in visits[:-1] if event_name is None else visits:
                 await _open(processor, token, cookies, visit)
             router_data = _router_data(cookies, token, last)
@@ -548,29 +553,55 @@ async def _run_event(
                 await asyncio.wait_for(earlier.wait_all(), EVENT_TIMEOUT_S)
             if between is not None:  # what happens elsewhere while the page stays open
                 between()
-            browser.updates.clear()
-            outcome.errors.clear()  # what priming raised is its own check's business
-            with _watch_calls(codes) as seen:
-                try:
-                    if event_name is None:
-                        await asyncio.wait_for(_open(processor, token, cookies, last), EVENT_TIMEOUT_S)
-                    else:
-                        future = await processor.enqueue(
-                            token, Event(name=event_name, payload=payload, router_data=router_data)
-                        )
-                        await asyncio.wait_for(future.wait_all(), EVENT_TIMEOUT_S)
-                except TimeoutError:
-                    outcome.timed_out = True
-                except Exception as error:
-                    record(error)
-                await processor.join(timeout=EVENT_TIMEOUT_S)
-            outcome.ran = bool(codes & seen)
-            outcome.updates = list(browser.updates)
-            root = await manager.get_state(BaseStateToken(ident=token, cls=State))
-            outcome.state_text = _state_text(root)
+            for payload in payloads:
+                # What priming (or the previous payload) raised is not this payload's doing.
+                outcome = EventOutcome(event_name=outcome.event_name, payload=payload)
+                browser.updates.clear()
+                with _watch_calls(codes) as seen:
+                    try:
+                        if event_name is None:
+                            await asyncio.wait_for(_open(processor, token, cookies, last), EVENT_TIMEOUT_S)
+                        else:
+                            future = await processor.enqueue(
+                                token, Event(name=event_name, payload=payload, router_data=router_data)
+                            )
+                            await asyncio.wait_for(future.wait_all(), EVENT_TIMEOUT_S)
+                    except TimeoutError:
+                        outcome.timed_out = True
+                    except Exception as error:
+                        record(error)
+                    await processor.join(timeout=EVENT_TIMEOUT_S)
+                outcome.ran = bool(codes & seen)
+                outcome.updates = list(browser.updates)
+                root = await manager.get_state(BaseStateToken(ident=token, cls=State))
+                outcome.state_text = _state_text(root)
+                observe(outcome)
     finally:
         await manager.close()
-    return outcome
+
+
+def run_events(
+    event_name: str | None,
+    payloads: Sequence[dict[str, Any]],
+    *,
+    cookies: dict[str, str],
+    observe: Callable[[EventOutcome], None],
+    visits: Sequence[Visit | None] = (None,),
+    prelude: str | None = None,
+    between: Callable[[], None] | None = None,
+) -> None:
+    """Send each payload of `event_name` in turn from one browser holding `cookies` (empty:
+    signed out), on the last of `visits` after opening each (None: /dashboard, hydrated
+    only); `observe` gets each outcome as it comes. Optionally after an earlier event
+    `prelude` of the same page, and `between()` run in between. With no `event_name`, the
+    last visit is what is run and observed."""
+    # On a thread of its own: the browser tests' Playwright keeps an event loop running
+    # on the main thread for the whole session.
+    # Reflex keeps its registrations in context variables: the thread runs in a copy of ours.
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        coroutine = _run_events(event_name, payloads, cookies, visits, observe, prelude, between)
+        pool.submit(context.run, asyncio.run, coroutine).result()
 
 
 def run_event(
@@ -582,17 +613,12 @@ def run_event(
     prelude: str | None = None,
     between: Callable[[], None] | None = None,
 ) -> EventOutcome:
-    """Process one event from a browser holding `cookies` (empty: signed out), on the last
-    of `visits` after opening each (None: /dashboard, hydrated only); optionally after an
-    earlier event `prelude` of the same page, and `between()` run in between. With no
-    `event_name`, the last visit is what is run and checked."""
-    # On a thread of its own: the browser tests' Playwright keeps an event loop running
-    # on the main thread for the whole session.
-    # Reflex keeps its registrations in context variables: the thread runs in a copy of ours.
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        coroutine = _run_event(event_name, payload, cookies, visits, prelude, between)
-        return pool.submit(context.run, asyncio.run, coroutine).result()
+    """One event on a page of its own (see `run_events`)."""
+    outcomes: list[EventOutcome] = []
+    run_events(
+        event_name, [payload], cookies=cookies, observe=outcomes.append, visits=visits, prelude=prelude, between=between
+    )
+    return outcomes[0]
 
 
 # --- What a seller has ----------------------------------------------------------------
@@ -676,27 +702,72 @@ def stored_files(seller: Seller) -> dict[str, str]:
     return {key: hashlib.sha256(storage.get(key)).hexdigest() for key in storage.list(seller.storage_prefix)}
 
 
+def _row_queries(seller: Seller) -> list[tuple[str, Any]]:
+    """(name, query) of every table of the seller's: its tenant tables (all rows, read in its
+    schema), its rows of every public table."""
+    from stoflow.db.tenancy import tenant_tables
+
+    queries = [(f"tenant.{table.name}", select(table)) for table in tenant_tables()]
+    for table in shared_tables():
+        if table.schema not in SHARED_SCHEMAS:
+            clause = owner_clause(table, seller)
+            queries.append(
+                (f"{table.schema}.{table.name}", select(table).where(clause if clause is not None else false()))
+            )
+    return queries
+
+
 def snapshot(seller: Seller) -> Snapshot:
     """Everything of the seller's: all rows of its tenant tables, its rows of every public
     table (found from the metadata, so a new table is covered), its stored files."""
-    from stoflow.db.engine import db_session
-    from stoflow.db.tenancy import tenant_session, tenant_tables
+    from stoflow.db.tenancy import tenant_session
 
     found: Snapshot = {}
     with tenant_session(seller.user_id) as tenant:
-        for table in tenant_tables():
-            rows = tenant.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
-            found[f"tenant.{table.name}"] = [dict(row) for row in rows]
-    with db_session() as db:
-        for table in shared_tables():
-            if table.schema in SHARED_SCHEMAS:
-                continue
-            clause = owner_clause(table, seller)
-            query = select(table).where(clause if clause is not None else false())
-            rows = db.execute(query.order_by(*table.primary_key.columns)).mappings().all()
-            found[f"{table.schema}.{table.name}"] = [dict(row) for row in rows]
+        for name, query in _row_queries(seller):
+            table = query.get_final_froms()[0]
+            rows = tenant.execute(query.order_by(*table.primary_key.columns)).mappings().all()
+            found[name] = [dict(row) for row in rows]
     found["storage"] = [{"key": key, "sha256": digest} for key, digest in stored_files(seller).items()]
     return found
+
+
+def fingerprint(seller: Seller) -> str:
+    """A digest of `snapshot(seller)`, in one query: what tells a change cheaply."""
+    from sqlalchemy import func, literal, literal_column, union_all
+    from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+    from stoflow.db.tenancy import tenant_session
+
+    row = literal_column("r::text")
+    parts = [
+        select(
+            literal(name), func.md5(func.coalesce(func.string_agg(row, aggregate_order_by(literal("|"), row)), ""))
+        ).select_from(query.subquery("r"))
+        for name, query in _row_queries(seller)
+    ]
+    with tenant_session(seller.user_id) as tenant:
+        digests = tenant.execute(union_all(*parts)).all()
+    return hashlib.sha256(repr((sorted(digests), stored_files(seller))).encode()).hexdigest()
+
+
+class VictimWatch:
+    """What changed of the victim's since the last look: a fingerprint first, the full
+    snapshot (to say what changed) only when it differs."""
+
+    def __init__(self, victim: Seller) -> None:
+        self.victim = victim
+        self.before = snapshot(victim)
+        self.digest = fingerprint(victim)
+
+    def changes(self, allowed: Iterable[str] = ()) -> list[str]:
+        digest = fingerprint(self.victim)
+        if digest == self.digest:
+            return []
+        after = snapshot(self.victim)
+        found = changes(self.before, after, allowed=allowed)
+        self.before, self.digest = after, digest
+        return found
 
 
 def changes(before: Snapshot, after: Snapshot, *, allowed: Iterable[str] = ()) -> list[str]:
@@ -831,28 +902,68 @@ def _check_outcome(
     label: str,
     who: Prober,
     request: str,
-    before: Snapshot,
-    after: Snapshot,
+    sent: str | None = None,
+    changed: list[str],
     victim: Seller,
     intruder: Seller,
     expected_errors: tuple[type[BaseException], ...],
-    allowed_changes: Iterable[str],
+    allowed_changes: Iterable[str] = (),
 ) -> None:
     report.runs += 1
     report.ran = report.ran or outcome.ran
     found = report.findings.append
     shown = _leaks(
-        outcome.visible_text(), victim=victim, intruder=who.seller or intruder, sent=request, may_see=who.may_see
+        outcome.visible_text(),
+        victim=victim,
+        intruder=who.seller or intruder,
+        sent=request if sent is None else sent,
+        may_see=who.may_see,
     )
     for problem in shown:
         found(Finding(LEAK, label, who.who, request, problem))
-    for change in changes(before, after, allowed=allowed_changes):
+    for change in changed:
         found(Finding(CHANGE, label, who.who, request, f"changes A's data: {change}"))
     for error in outcome.errors:
         if not isinstance(error, expected_errors):
             found(Finding(ERROR, label, who.who, request, _describe_error(error)))
     if outcome.timed_out:
         found(Finding(ERROR, label, who.who, request, f"did not finish within {EVENT_TIMEOUT_S:.0f}s"))
+
+
+@dataclass
+class _Observer:
+    """Checks each outcome of one prober's page: what it shows, what it changed (from the
+    previous outcome's snapshot on), what it raised."""
+
+    report: HandlerReport
+    label: str
+    prober: Prober
+    where: str
+    victim: Seller
+    intruder: Seller
+    expected_errors: tuple[type[BaseException], ...]
+    allowed_changes: Iterable[str]
+    sent: list[str] = field(default_factory=list)  # the state keeps what earlier payloads echoed
+    watch: VictimWatch | None = None
+
+    def __post_init__(self) -> None:
+        self.watch = VictimWatch(self.victim)
+
+    def __call__(self, outcome: EventOutcome) -> None:
+        assert self.watch is not None
+        self.sent.append(json.dumps(outcome.payload, default=str))
+        _check_outcome(
+            self.report,
+            outcome,
+            label=self.label,
+            who=self.prober,
+            request=self.sent[-1] + self.where,
+            sent="\n".join(self.sent) + self.where,
+            changed=self.watch.changes(self.allowed_changes),  # since the previous payload
+            victim=self.victim,
+            intruder=self.intruder,
+            expected_errors=self.expected_errors,
+        )
 
 
 def check_handler(
@@ -869,33 +980,19 @@ def check_handler(
 
     The prober first opens the handler's page (`page`, default: the page whose components
     send it) with its own ids, so the state holds its own product, gallery, AI panel and
-    the handler passes its first guards; then the handler gets the victim's ids."""
+    the handler passes its first guards; then the handler gets the victim's ids, one
+    payload after another on that open page (as an attacker would send them)."""
     report = HandlerReport(ref=ref)
     page = page if page is not None else home_page(ref)
-    before = snapshot(victim)
-    for payload in probe_payloads(ref.fn, probes_of(victim)):
-        for prober in probers(intruder, support):
-            # A prober with rows of its own opens the page with them; one without (support,
-            # signed out) has nothing to prime it with, and sends the event as it can.
-            own = page_values(prober.seller) if prober.seller is not None and prober.seller.rows else None
-            visit = page.url(own) if page is not None and own is not None else None
-            outcome = run_event(ref.event_name, payload, cookies=prober.cookies(), visits=[visit])
-            after = snapshot(victim)
-            request = json.dumps(payload, default=str) + (f" on {visit}" if visit is not None else "")
-            _check_outcome(
-                report,
-                outcome,
-                label=ref.label,
-                who=prober,
-                request=request,
-                before=before,
-                after=after,
-                victim=victim,
-                intruder=intruder,
-                expected_errors=expected_errors,
-                allowed_changes=allowed_changes,
-            )
-            before = after  # nothing else changes A meanwhile: the next run starts from here
+    payloads = probe_payloads(ref.fn, probes_of(victim))
+    for prober in probers(intruder, support):
+        # A prober with rows of its own opens the page with them; one without (support,
+        # signed out) has nothing to prime it with, and sends the events as it can.
+        own = page_values(prober.seller) if prober.seller is not None and prober.seller.rows else None
+        visit = page.url(own) if page is not None and own is not None else None
+        where = f" on {visit}" if visit is not None else ""
+        observe = _Observer(report, ref.label, prober, where, victim, intruder, expected_errors, allowed_changes)
+        run_events(ref.event_name, payloads, cookies=prober.cookies(), observe=observe, visits=[visit])
     return report
 
 
@@ -912,26 +1009,22 @@ def check_page(
     for each prober, after opening it with the prober's own ids (its own product loaded
     first, as when a seller goes from one product to the next)."""
     report = HandlerReport(ref=page)
-    before = snapshot(victim)
+    watch = VictimWatch(victim)
     for visit in page_probes(page, victim):
         for prober in probers(intruder, support):
             own = page.url(page_values(prober.seller)) if page.args or page.query_names else None
             outcome = run_event(None, {}, cookies=prober.cookies(), visits=[own, visit] if own else [visit])
-            after = snapshot(victim)
             _check_outcome(
                 report,
                 outcome,
                 label=f"open {page.route}",
                 who=prober,
                 request=str(visit),
-                before=before,
-                after=after,
+                changed=watch.changes(allowed_changes),
                 victim=victim,
                 intruder=intruder,
                 expected_errors=expected_errors,
-                allowed_changes=allowed_changes,
             )
-            before = after
     return report
 
 
@@ -1099,10 +1192,10 @@ def check_route(
     report = RouteReport(ref=ref)
     endpoint = inspect.unwrap(ref.dependant.call) if ref.dependant.call else None
     codes = {endpoint.__code__} if endpoint is not None and hasattr(endpoint, "__code__") else set()
+    watch = VictimWatch(victim)
     for request in route_requests(ref, probes_of(victim)):
         for prober in probers(intruder, support):
             who, cookies = prober.who, prober.cookies()
-            before = snapshot(victim)
             client = api_client(api, cookies)  # no `with`: the app's lifespan is not under test
             try:
                 with _watch_calls(codes) as seen:
@@ -1112,7 +1205,6 @@ def check_route(
                 jar = {**cookies, **{cookie.name: cookie.value for cookie in response.cookies.jar if cookie.value}}
             finally:
                 client.close()
-            after = snapshot(victim)
             report.runs += 1
             found = report.findings.append
             sent = str(request)
@@ -1124,7 +1216,7 @@ def check_route(
                 found(Finding(LEAK, ref.label, who, sent, problem))
             if who_is_signed_in(jar) == victim.user_id:
                 found(Finding(SIGN_IN, ref.label, who, sent, "signs the browser in as A"))
-            for change in changes(before, after, allowed=allowed_changes):
+            for change in watch.changes(allowed_changes):
                 found(Finding(CHANGE, ref.label, who, sent, f"changes A's data: {change}"))
     return report
 
