@@ -52,6 +52,7 @@ from reflex_base.event.processor import BaseStateEventProcessor
 from reflex_base.registry import RegistrationContext
 from reflex_base.utils.format import format_event_handler
 from sqlalchemy import Column, String, Table, false, or_, select
+from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Host, Mount
 
 from tests.isolation.conftest import KNOWN_SELLERS, Seller, api_client, reflex_router_data, signed_in_cookies
@@ -1260,19 +1261,30 @@ def _reflex_endpoints(app: Any) -> None:
         app._add_optional_endpoints()
 
 
-def app_routes(apis: Sequence[Any] | None = None) -> list[tuple[str, BaseRoute]]:
-    """Every route a request can reach: the /api app's, and those of Reflex's own backend
-    (ping, health, the event websocket, uploads)."""
+def app_routes(apis: Sequence[Any] | None = None) -> list[tuple[str, Any]]:
+    """Every route a request can reach: those of the apps the Reflex app mounts (the /api
+    app), those of Reflex's own backend (ping, health, the event websocket, uploads), and
+    each `api_transformer` that wraps the whole app (an ASGI middleware sees every
+    request: it is listed as a route of its own, "Transformer module.name")."""
     app = load_app()
     _reflex_endpoints(app)
-    found = [pair for api in (apis if apis is not None else api_apps(app)) for pair in _walk(api.routes)]
+    transformers = app.api_transformer if isinstance(app.api_transformer, list | tuple) else [app.api_transformer]
+    if apis is None:
+        apis = [t for t in transformers if isinstance(t, Starlette)]
+        wrappers = [t for t in transformers if t is not None and not isinstance(t, Starlette)]
+    else:
+        wrappers = [t for t in apis if not isinstance(t, Starlette)]
+        apis = [t for t in apis if isinstance(t, Starlette)]
+    found: list[tuple[str, Any]] = [pair for api in apis for pair in _walk(api.routes)]
+    found.extend((f"Transformer {wrap.__module__}.{wrap.__qualname__}", wrap) for wrap in wrappers)
     if app._api is not None:
         found.extend(_walk(app._api.routes))
     return found
 
 
-def unlisted_routes(routes: Iterable[tuple[str, BaseRoute]], allowed: Iterable[str]) -> list[str]:
+def unlisted_routes(routes: Iterable[tuple[str, Any]], allowed: Iterable[str]) -> list[str]:
     """The routes that the /api sweep does not run (anything but an `APIRoute`: a Starlette
-    Route or Mount, a websocket, Reflex's own endpoints) and that `allowed` does not list."""
+    Route or Mount, a websocket, Reflex's own endpoints, an ASGI wrapper) and that
+    `allowed` does not list."""
     allowed = set(allowed)
     return sorted({label for label, route in routes if not isinstance(route, APIRoute) and label not in allowed})

@@ -41,12 +41,20 @@ EXPECTED_CHANGES: dict[str, tuple[frozenset[str], str]] = {
 
 # "Kind /path" -> how it is covered, for every route the /api sweep does not run (anything
 # that is not a FastAPI APIRoute). A new one fails test_every_route_is_swept_or_listed.
-CLIENT_TOKEN_SUITE = "covered by tests/isolation/test_client_token.py (client-token replay, anonymous upload)"
+UPLOAD_SUITES = "covered by tests/isolation/test_client_token.py and tests/isolation/test_upload_door.py"
 NOT_API_ROUTES: dict[str, str] = {
-    "Route /_upload": CLIENT_TOKEN_SUITE,
-    "Mount /_event": "the Reflex websocket: " + CLIENT_TOKEN_SUITE + "; every event it carries is in test_handlers",
-    "Mount /_upload": "Reflex's static files of its upload folder: StoFlow keeps nothing there (photos go to the "
-    "storage backend, read through signed /api/media links)",
+    "Route /_upload": UPLOAD_SUITES + " (client-token replay, anonymous and oversized uploads)",
+    "Transformer stoflow.api.upload_guard.guard_uploads.<locals>.<lambda>": "the upload door in front of every "
+    "request (stoflow.api.upload_guard): " + UPLOAD_SUITES,
+    "Transformer stoflow.api.socket_cookies.hold_socket_cookies": "moves the websocket's Cookie header out of "
+    "Reflex's router data, serves nothing itself; the events are bound to it by stoflow.state.guard: "
+    "tests/isolation/test_client_token.py",
+    "Transformer stoflow.security.headers.with_security_headers": "adds the security headers to every answer, "
+    "serves nothing itself: tests/integration/test_security_headers.py",
+    "Mount /_event": "the Reflex websocket: tests/isolation/test_client_token.py (a replayed client token); "
+    "every event it carries is run by test_handlers",
+    "Mount /_upload": "Reflex's static files of its upload folder: the upload door answers 404 to anything but "
+    "POST /_upload (tests/isolation/test_upload_door.py); StoFlow keeps no file there",
     "Route /ping": "Reflex's liveness answer (a constant 'pong'): takes no input, reads nothing",
     "Route /_health": "Reflex's health check: whether its database and Redis answer, no seller data",
 }
@@ -174,7 +182,7 @@ def _leaky_api() -> FastAPI:
     return api
 
 
-def test_an_unlisted_starlette_route_mount_or_websocket_fails_the_suite() -> None:
+def test_an_unlisted_starlette_route_mount_websocket_or_wrapper_fails_the_suite() -> None:
     api = _leaky_api()
 
     def raw(request: Request) -> PlainTextResponse:
@@ -188,12 +196,16 @@ def test_an_unlisted_starlette_route_mount_or_websocket_fails_the_suite() -> Non
     api.router.routes.append(WebSocketRoute("/api/test-leaks/raw-socket", socket))
     api.mount("/api/test-leaks/files", PlainTextResponse("files"))
 
-    unlisted = harness.unlisted_routes(harness.app_routes([api]), NOT_API_ROUTES)
+    def wrap_everything(app: Any) -> Any:
+        return app
+
+    unlisted = harness.unlisted_routes(harness.app_routes([api, wrap_everything]), NOT_API_ROUTES)
 
     assert unlisted == [
         "APIWebSocketRoute /api/test-leaks/socket",
         "Mount /api/test-leaks/files",
         "Route /api/test-leaks/raw",
+        f"Transformer {__name__}.{wrap_everything.__qualname__}",
         "WebSocketRoute /api/test-leaks/raw-socket",
     ]
 
