@@ -656,7 +656,8 @@ def _is_owner_column(column: Column[Any]) -> bool:
 
 def _is_address_column(column: Column[Any]) -> bool:
     """A column holding an e-mail address (`email`, `actor_email`, the outbox's `to_address`)."""
-    return isinstance(column.type, String) and ("email" in column.name or column.name.endswith("_address"))
+    text = isinstance(column.type, String) or isinstance(getattr(column.type, "impl", None), String)  # AutoString
+    return text and ("email" in column.name or column.name.endswith("_address"))
 
 
 def owner_clause(table: Table, seller: Seller, *, depth: int = 0) -> Any | None:
@@ -684,13 +685,13 @@ def owner_clause(table: Table, seller: Seller, *, depth: int = 0) -> Any | None:
     return or_(*clauses) if clauses else None
 
 
-def unattributed_tables() -> list[str]:
+def unattributed_tables(tables: Iterable[Table] | None = None) -> list[str]:
     """Shared tables whose rows cannot be told to be a seller's (and whose schema is not
     listed in SHARED_SCHEMAS): the snapshot would miss them."""
     probe = Seller(user_id=1, email="probe@example.com", display_name="")
     return [
         table.fullname
-        for table in shared_tables()
+        for table in (shared_tables() if tables is None else tables)
         if table.schema not in SHARED_SCHEMAS and owner_clause(table, probe) is None
     ]
 
@@ -716,6 +717,11 @@ def _row_queries(seller: Seller) -> list[tuple[str, Any]]:
                 (f"{table.schema}.{table.name}", select(table).where(clause if clause is not None else false()))
             )
     return queries
+
+
+def snapshot_tables() -> set[str]:
+    """The names of the tables a snapshot reads (besides `storage`)."""
+    return {name for name, _ in _row_queries(Seller(user_id=1, email="probe@example.com", display_name=""))}
 
 
 def snapshot(seller: Seller) -> Snapshot:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 import reflex as rx
+from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlmodel import select
 
 from stoflow.db.engine import db_session
@@ -139,6 +140,28 @@ def test_handlers_of_the_editor_run_on_the_probers_own_product(handlers: list[Ha
     assert {"product_id"} == set(editor.args)
     assert any(name.endswith("product_photos_state.load") for name in editor.on_mount)
     assert any(name.endswith("product_ai_state.refresh") for name in editor.on_mount)
+
+
+def test_every_public_table_says_whose_rows_it_holds() -> None:
+    unattributed = harness.unattributed_tables()
+    assert not unattributed, (
+        f"tables whose rows the snapshot cannot tie to a seller: {unattributed}; give them a user-id or e-mail "
+        "column or a foreign key to a seller's row, or list their schema in harness.SHARED_SCHEMAS with the reason"
+    )
+    snapshot = harness.snapshot_tables()
+    assert {"public.ai_usage", "public.audit_log", "public.email_tokens", "public.mail_outbox"} <= snapshot
+
+
+def test_a_public_table_that_cannot_say_whose_rows_it_holds_fails_the_suite() -> None:
+    metadata = MetaData()
+    notes = Table(
+        "staff_notes", metadata, Column("id", Integer, primary_key=True), Column("text", String), schema="public"
+    )
+    owned = Table(
+        "seller_notes", metadata, Column("id", Integer, primary_key=True), Column("user_id", Integer), schema="public"
+    )
+
+    assert harness.unattributed_tables([notes, owned]) == ["public.staff_notes"]
 
 
 # --- The pages ------------------------------------------------------------------------
