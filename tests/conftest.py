@@ -7,7 +7,10 @@ dropped afterwards, so tests never touch a developer's data.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -33,6 +36,12 @@ for _rule in (
     "RATE_LIMIT_PASSWORD_CHECK_FAILURES",
 ):
     os.environ.setdefault(_rule, "10000/minute")
+
+# Media files and generated secrets of this run only (`make test` names a directory of the
+# run; a bare `pytest` gets a temporary one): never those of `make run` in .stoflow/.
+if not os.environ.get("STOFLOW_DATA_DIR"):
+    os.environ["STOFLOW_DATA_DIR"] = tempfile.mkdtemp(prefix="stoflow-test-data-")
+    atexit.register(shutil.rmtree, os.environ["STOFLOW_DATA_DIR"], True)
 
 
 def clear_caches() -> None:
@@ -112,16 +121,60 @@ def _with_db(url: str, index: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{index}", parts.query, ""))
 
 
+RUN_CLAIM_KEY = "stoflow-test-run"  # in each Redis database a test run uses: who uses it
+RUN_CLAIM_TTL_S = 12 * 3600  # a killed run's claim expires on its own
+TEST_DATABASES = range(15, 0, -1)  # 0 is left to the developer's own use
+
+
+def claim_redis_database(server_url: str) -> tuple[str, str]:
+    """A Redis database of `server_url` no other test run is using: (its URL, our claim).
+
+    Runs that share one Redis server (REDIS_URL set for both) must not share a database:
+    Celery's queues, Reflex's states and the rate limits all live there. Each run claims
+    one with SET NX and empties it but for the claim.
+    """
+    claim = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex}"
+    for index in TEST_DATABASES:
+        url = _with_db(server_url, index)
+        client = redis.Redis.from_url(url)
+        try:
+            if client.set(RUN_CLAIM_KEY, claim, nx=True, ex=RUN_CLAIM_TTL_S):
+                for key in client.scan_iter(count=1000):
+                    if key != RUN_CLAIM_KEY.encode():
+                        client.delete(key)
+                return url, claim
+        finally:
+            client.close()
+    raise RuntimeError(f"Every Redis database of {server_url} is claimed by another test run ({RUN_CLAIM_KEY}).")
+
+
+def release_redis_database(url: str, claim: str) -> None:
+    client = redis.Redis.from_url(url)
+    try:
+        if client.get(RUN_CLAIM_KEY) == claim.encode():
+            client.delete(RUN_CLAIM_KEY)
+    finally:
+        client.close()
+
+
 @pytest.fixture(scope="session")
-def redis_url(_services: tuple[str, str]) -> str:
-    """A Redis database (index 12, emptied first) for this test run."""
-    test_url = _with_db(_services[1], 12)
-    client = redis.Redis.from_url(test_url)
-    client.flushdb()
-    client.close()
+def redis_url(_services: tuple[str, str]) -> Iterator[str]:
+    """A Redis database of this test run only (see claim_redis_database), emptied first."""
+    test_url, claim = claim_redis_database(_services[1])
+    previous = os.environ.get("REDIS_URL")
     os.environ["REDIS_URL"] = test_url
     get_settings.cache_clear()
-    return test_url
+    yield test_url
+    release_redis_database(test_url, claim)
+    if previous is not None:
+        os.environ["REDIS_URL"] = previous
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir() -> None:
+    """Replaces pytest-playwright's fixture of that name, which deletes test-results/ at
+    the start of every run: another run may be writing its screenshots there."""
 
 
 @pytest.fixture

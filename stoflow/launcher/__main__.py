@@ -3,13 +3,15 @@
 - run:      embedded servers (unless DATABASE_URL / REDIS_URL are set), `stoflow.cli setup`,
             then web + worker + beat from the Procfile (honcho); Ctrl-C stops everything.
 - dev:      the same, with the web process hot reloading (Procfile.dev).
-- test:     fresh embedded servers in .stoflow/test, then pytest with the given arguments.
+- test:     fresh embedded servers in a directory of this run only (.stoflow/test-runs/<pid>,
+            removed afterwards), then pytest with the given arguments.
 - services: only the embedded servers; prints their URLs and waits for Ctrl-C.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import logging
 import os
 import shutil
@@ -198,13 +200,71 @@ def serve(procfile: str, command: str, port: int) -> int:
         return outcome
 
 
+TEST_RUNS = DATA / "test-runs"
+
+
+@contextmanager
+def test_run_directory(runs: Path = TEST_RUNS) -> Iterator[Path]:
+    """A data directory for this test run only, `runs/<pid>`, removed afterwards.
+
+    Each run holds an flock on `runs/<pid>/owner.lock` while it lives; directories whose
+    owner process is gone (and whose lock is free) are left-overs of a killed run and are
+    removed first. Another run's directory is never touched, so runs can overlap.
+    """
+    runs.mkdir(parents=True, exist_ok=True)
+    for stale in runs.iterdir():
+        if stale.is_dir() and _abandoned(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    directory = runs / str(os.getpid())
+    shutil.rmtree(directory, ignore_errors=True)  # a dead run that had our PID
+    directory.mkdir()
+    descriptor = os.open(directory / "owner.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.close(descriptor)
+
+
+def _abandoned(directory: Path) -> bool:
+    """Is the run that owns `directory` gone (its PID dead and its lock free)?"""
+    try:
+        pid = int(directory.name)
+    except ValueError:
+        return False  # not a run directory
+    if pid != os.getpid() and _alive(pid):
+        return False
+    try:
+        descriptor = os.open(directory / "owner.lock", os.O_RDWR)
+    except FileNotFoundError:
+        return True
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(descriptor)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
 def run_tests(pytest_args: list[str]) -> int:
-    test_data = DATA / "test"
-    shutil.rmtree(test_data, ignore_errors=True)
-    with embedded_services(test_data) as urls:
+    with test_run_directory() as test_data, embedded_services(test_data) as urls:
         env = child_environment(urls, int(os.environ.get("PORT", "3000")))
         env.pop("PORT", None)  # end-to-end tests choose free ports themselves
         env.setdefault("STOFLOW_ENV", "test")
+        # Media and generated secrets of this run, not those of `make run` in .stoflow/.
+        env.setdefault("STOFLOW_DATA_DIR", str(test_data / "data"))
         code = subprocess.run(
             [sys.executable, "-m", "pytest", *(pytest_args or ["tests"])], cwd=ROOT, env=env
         ).returncode

@@ -1,8 +1,19 @@
 """A production build of StoFlow in a subprocess on a given port: for the browser tests
-and the benchmarks (`make run` uses honcho and the Procfile instead)."""
+and the benchmarks (`make run` uses honcho and the Procfile instead).
+
+Reflex bakes the backend's port into the frontend it builds (`env.json`), so a build is
+good for one port only. Tests and benchmarks therefore never build into `.web` (the
+directory `make run` serves from): each running app builds into a build slot of this
+checkout, `.stoflow/builds/<n>/`, which it holds with an exclusive file lock for as long
+as it runs. A slot is kept after the run, so the next run reuses its installed
+`node_modules` and only compiles and bundles again; two runs at the same time take two
+slots.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import itertools
 import os
 import signal
 import subprocess
@@ -10,13 +21,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from stoflow.config import PROJECT_ROOT
 from stoflow.launcher.tools import LaunchError, find_bun
 
 START_TIMEOUT_S = 900  # a first production build installs and compiles the frontend
+BUILDS = PROJECT_ROOT / ".stoflow" / "builds"
 
 
 def answers(url: str) -> bool:
@@ -30,58 +42,125 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def running_app(
-    *, database_url: str, redis_url: str, port: int, log_path: Path, extra_env: Mapping[str, str] | None = None
-) -> Iterator[str]:
-    """Build and serve StoFlow on `port` (one port, production mode); yields its base URL.
+def build_slot(builds: Path = BUILDS) -> Iterator[Path]:
+    """The first build directory under `builds` that no other process holds; held until exit.
 
-    Stopped by its own process group on exit. LaunchError (with the log's tail) if it
-    does not come up.
+    The lock is an flock on `<n>.lock`: the kernel releases it when its holder dies, so a
+    crashed run never keeps a slot.
     """
-    base = f"http://localhost:{port}"
+    builds.mkdir(parents=True, exist_ok=True)
+    for number in itertools.count():
+        descriptor = os.open(builds / f"{number}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        try:
+            yield builds / str(number)
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+        return
+
+
+def reflex_environment(
+    *, database_url: str, redis_url: str, port: int, build_dir: Path, public_port: int | None = None
+) -> dict[str, str]:
+    """What `reflex run` needs to serve StoFlow on `port`, building into `build_dir`.
+
+    `public_port` (default `port`) is the port the browser talks to, baked into the
+    build: a proxy's, when one stands in front.
+    """
+    public = f"http://localhost:{public_port or port}"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "REFLEX_REDIS_URL": redis_url,
         "PORT": str(port),
-        "PUBLIC_URL": base,
+        "PUBLIC_URL": public,
+        "REFLEX_API_URL": public,
+        "REFLEX_WEB_WORKDIR": str(build_dir / "web"),
+        "REFLEX_STATES_WORKDIR": str(build_dir / "states"),
         "STOFLOW_ENV": "test",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_CHECK_LATEST_VERSION": "false",
         "NPM_CONFIG_REGISTRY": os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
-        **(extra_env or {}),
     }
     bun = find_bun(PROJECT_ROOT)
     if bun is not None:
         env["REFLEX_BUN_PATH"] = str(bun)
+    return env
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+@contextmanager
+def reflex_process(command: list[str], env: Mapping[str, str], log_path: Path, ready_url: str) -> Iterator[int]:
+    """Start `reflex <command>` in its own process group; yield its PID once `ready_url` answers.
+
+    Stopped by its own process group on exit. LaunchError (with the log's tail) if it
+    does not come up.
+    """
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [
-                str(PROJECT_ROOT / ".venv" / "bin" / "reflex"),
-                "run", "--env", "prod", "--single-port",
-                "--frontend-port", str(port), "--backend-port", str(port),
-            ],
+            [str(PROJECT_ROOT / ".venv" / "bin" / "reflex"), *command],
             cwd=PROJECT_ROOT,
-            env=env,
+            env=dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
-            while not answers(f"{base}/api/auth/me"):
+            while not answers(ready_url):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise LaunchError(f"StoFlow did not start; its log:\n{log_path.read_text()[-5000:]}")
-                time.sleep(2)
-            while not answers(f"{base}/login/"):  # the pages are served once the build is mounted
-                time.sleep(1)
-            yield base
+                time.sleep(1)  # a poll interval: the loop waits for the answer
+            yield process.pid
         finally:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _stop(process)
+
+
+@contextmanager
+def running_app(
+    *,
+    database_url: str,
+    redis_url: str,
+    port: int,
+    log_path: Path,
+    extra_env: Mapping[str, str] | None = None,
+    build_dir: Path | None = None,
+    public_port: int | None = None,
+) -> Iterator[str]:
+    """Build and serve StoFlow on `port` (one port, production mode); yields its base URL.
+
+    The frontend is built into `build_dir`, or into a free build slot of this checkout
+    (never `.web`). Stopped by its own process group on exit.
+    """
+    with build_slot() if build_dir is None else nullcontext(build_dir) as directory:
+        env = {
+            **reflex_environment(
+                database_url=database_url, redis_url=redis_url, port=port, build_dir=directory, public_port=public_port
+            ),
+            **(extra_env or {}),
+        }
+        base = f"http://localhost:{port}"
+        command = ["run", "--env", "prod", "--single-port", "--frontend-port", str(port), "--backend-port", str(port)]
+        with reflex_process(command, env, log_path, f"{base}/api/auth/me"):
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not answers(f"{base}/login/"):  # the pages are served once the build is mounted
+                if time.monotonic() > deadline:
+                    raise LaunchError(f"StoFlow answered but served no page; its log:\n{log_path.read_text()[-5000:]}")
+                time.sleep(0.5)
+            yield base

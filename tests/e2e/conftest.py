@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -79,14 +80,27 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB"}
 
 
+def settle_animations(page: Page) -> None:
+    """Wait until the page's CSS animations and transitions (drawer, toasts, skeletons) end."""
+    page.wait_for_function(
+        "() => document.getAnimations().every("
+        "a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"
+    )
+
+
 @pytest.fixture
 def shoot() -> Callable[[Page, str], None]:
     """Save a screenshot under test-results/screenshots (to look at, not compared)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page: Page, name: str) -> None:
-        page.wait_for_timeout(300)  # let transitions (drawer, toasts, skeletons) settle
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        settle_animations(page)
+        # Written whole under a temporary name, then renamed: another run may be saving
+        # the same screenshot at the same moment.
+        target = SCREENSHOTS / f"{name}.png"
+        partial = target.with_name(f".{name}.{os.getpid()}.png")
+        partial.write_bytes(page.screenshot(full_page=True))
+        partial.replace(target)
 
     return take
 

@@ -93,8 +93,13 @@ def test_register_verify_devices_sign_out_everywhere_and_reset(
         assert db.exec(select(User.display_name).where(User.email == email)).one() == "Marie Fripes"
 
     # Forgot password -> the e-mailed link -> a new password (the meter follows it).
+    # The link navigates in the page: the sign-in form has an #email field too, so wait for
+    # the forgot form before filling it (filling the old one sent an empty address).
     page.click("#to-forgot")
+    page.wait_for_url(re.compile(r"/forgot-password/?$"))
+    expect(page.locator("#forgot-submit")).to_be_enabled()
     page.fill("#email", email)
+    expect(page.locator("#email")).to_have_value(email)
     page.click("#forgot-submit")
     expect(page.locator("#forgot-sent")).to_be_visible()
     page.goto(link_sent_to(email, "/reset-password"))

@@ -8,13 +8,15 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+from sqlalchemy import text
+from sqlmodel import Session
 
 from stoflow.config import PROJECT_ROOT
 from stoflow.launcher.embedded import free_port
@@ -104,3 +106,38 @@ def celery_worker(
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+# --- Observing PostgreSQL locks ----------------------------------------------------------------
+
+LOCK_WAIT_DEADLINE_S = 60  # generous: a loaded machine may be slow to start the other thread
+
+
+def backend_pid(session: Session) -> int:
+    """The PostgreSQL backend serving `session`'s transaction."""
+    return int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def wait_until_blocked_by(holder_pid: int, *, unless: Callable[[], bool] = lambda: False) -> bool:
+    """Wait until another backend waits for a lock `holder_pid` holds: True then.
+
+    False as soon as `unless()` is true instead (the other side finished without waiting,
+    as it would without the lock). Each poll is its own transaction, so it sees fresh
+    activity; the wait fails the test after LOCK_WAIT_DEADLINE_S.
+    """
+    from stoflow.db.engine import get_engine
+
+    deadline = time.monotonic() + LOCK_WAIT_DEADLINE_S
+    while True:
+        with get_engine().connect() as connection:
+            waiting = connection.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
+                {"holder": holder_pid},
+            ).scalar_one()
+        if waiting:
+            return True
+        if unless():
+            return False
+        if time.monotonic() > deadline:
+            pytest.fail(f"no backend waited for a lock of backend {holder_pid} within {LOCK_WAIT_DEADLINE_S} s")
+        time.sleep(0.02)  # a poll interval, not a wait for the outcome

@@ -5,7 +5,6 @@ credit back, and a reservation left pending by a dead process stops counting."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +25,7 @@ from stoflow.config import get_settings
 from stoflow.db.engine import db_session
 from stoflow.models import AiUsage
 from stoflow.pages.product_ai import _Draft, _fill
+from tests.integration.conftest import backend_pid, wait_until_blocked_by
 from tests.integration.gemini_sim import running_simulator
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -69,9 +69,12 @@ def test_two_calls_at_once_with_one_credit_left_get_one_credit_between_them(  # 
     def reserve() -> None:
         try:
             with db_session() as db:
-                both_ready.wait(timeout=10)
+                both_ready.wait(timeout=60)
                 results.append(reserve_credit(db, seller.id, "write_listing"))
-                time.sleep(0.3)  # a slow commit: without the lock, the other would count 2 and pass too
+                if len(results) == 1:
+                    # Commit only once the other call waits for our lock, or has counted without
+                    # waiting (what it would do without the lock: then both would pass).
+                    wait_until_blocked_by(backend_pid(db), unless=lambda: len(results) == 2)
         except AiError as error:
             results.append(error.code)
 

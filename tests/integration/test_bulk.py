@@ -119,10 +119,14 @@ def test_status_change_follows_the_transitions_product_by_product(seller_id: int
 
 def test_trash_and_restore_and_other_sellers_ids(seller_id: int, make_seller) -> None:  # type: ignore[no-untyped-def]
     other = make_seller().id
-    with tenant_session(other) as db:
-        theirs = _product(db).id
     with tenant_session(seller_id) as db:
         mine = [_product(db).id for _ in range(3)]
+    with tenant_session(other) as db:
+        # Ids are per schema: the other seller's first ids are ours too. Take one we do not have.
+        theirs = _product(db).id
+        while theirs in mine:
+            theirs = _product(db).id
+    with tenant_session(seller_id) as db:
         trashed = bulk.apply(db, [*mine, 999_999], BulkAction("trash"))  # type: ignore[list-item]
         again = bulk.apply(db, mine[:1], BulkAction("trash"))  # type: ignore[list-item]
         restored = bulk.apply(db, mine[:2], BulkAction("restore"))  # type: ignore[list-item]
@@ -130,8 +134,8 @@ def test_trash_and_restore_and_other_sellers_ids(seller_id: int, make_seller) ->
         assert (again.changed, again.refused) == (0, {"product_not_found": 1})
         assert restored.changed == 2
         assert bulk.select_ids(db, ProductQuery(status="trash")) == mine[2:]
-        if theirs not in mine:  # ids are per schema: the same number may exist in both
-            assert bulk.apply(db, [theirs], BulkAction("brand", "x")).refused == {"product_not_found": 1}  # type: ignore[list-item]
+        assert bulk.apply(db, [theirs], BulkAction("brand", "x")).refused == {"product_not_found": 1}  # type: ignore[list-item]
+        assert bulk.apply(db, [theirs], BulkAction("trash")).refused == {"product_not_found": 1}  # type: ignore[list-item]
     with tenant_session(other) as db:
         product = db.get(Product, theirs)
         assert product is not None and product.deleted_at is None and product.brand is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from stoflow.db.engine import db_session
 from stoflow.models import AuditEvent, User, UserSession
 from stoflow.models.base import utcnow
 from stoflow.models.public import RetiredRefreshToken
+from tests.integration.conftest import backend_pid, wait_until_blocked_by
 
 TTL = timedelta(days=14)
 
@@ -240,8 +240,8 @@ def test_a_rotation_waits_for_a_concurrent_one_on_the_same_family(make_seller) -
         winner = tokens.rotate(first, pair.refresh)
         second = threading.Thread(target=exchange)
         second.start()
-        time.sleep(0.5)
-        assert second.is_alive() and not outcomes, "the second rotation must wait for the family's lock"
-    second.join(timeout=30)
+        blocked = wait_until_blocked_by(backend_pid(first), unless=lambda: bool(outcomes))
+        assert blocked and not outcomes, "the second rotation must wait for the family's lock"
+    second.join(timeout=60)
     assert len(outcomes) == 1 and isinstance(outcomes[0], TokenError) and outcomes[0].code == "token_reused"
     assert family(winner).revoked_at is not None

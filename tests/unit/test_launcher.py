@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import socket
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from stoflow.config import PROJECT_ROOT
-from stoflow.launcher.embedded import EmbeddedServices
 from stoflow.launcher.tools import LaunchError, check_port_free, exit_code_of_pytest, find_bun, parse_version
 from tests.unit.test_deployment_files import assert_command_exists
 
@@ -72,72 +70,3 @@ def test_procfiles_start_web_worker_and_beat_from_this_repository(procfile: str)
 
 def test_ci_runs_make_test() -> None:
     assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
-
-
-def test_make_run_without_a_gemini_key_starts_the_simulator_and_points_the_app_at_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import json
-    import time
-    import urllib.request
-
-    from stoflow.launcher.__main__ import SANDBOX_GEMINI_KEY, gemini_sandbox
-    from tests.conftest import clear_caches
-
-    for name in ("GOOGLE_API_KEY", "GEMINI_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    clear_caches()
-    env: dict[str, str] = dict(os.environ)
-    try:
-        with gemini_sandbox(env):
-            assert env["GOOGLE_API_KEY"] == SANDBOX_GEMINI_KEY
-            url = f"{env['GEMINI_BASE_URL']}/v1beta/models/gemini-2.5-flash:generateContent"
-            body = json.dumps({"contents": [{"role": "user", "parts": [{"text": "Hello"}]}]}).encode()
-            request = urllib.request.Request(
-                url, data=body, headers={"Content-Type": "application/json", "x-goog-api-key": SANDBOX_GEMINI_KEY}
-            )
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    with urllib.request.urlopen(request, timeout=5) as response:
-                        assert "candidates" in json.loads(response.read())
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, "the simulator did not answer"
-                    time.sleep(0.3)
-    finally:
-        clear_caches()
-
-
-def test_a_configured_gemini_key_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    from stoflow.launcher.__main__ import gemini_sandbox
-    from tests.conftest import clear_caches
-
-    monkeypatch.setenv("GOOGLE_API_KEY", "a-real-key")
-    clear_caches()
-    env = {"GOOGLE_API_KEY": "a-real-key"}
-    try:
-        with gemini_sandbox(env):
-            assert env == {"GOOGLE_API_KEY": "a-real-key"}
-    finally:
-        clear_caches()
-
-
-def test_the_embedded_redis_stops_even_with_other_clients_connected(tmp_path: Path) -> None:
-    """A client left connected (a worker, a pool) must not keep the server running after us."""
-    import psutil
-    import redis
-
-    services = EmbeddedServices(tmp_path)
-    services.start(database=False, redis=True)
-    assert services.redis_url is not None
-    pid = services._redis.pid
-    other = redis.Redis.from_url(services.redis_url)
-    other.ping()
-    try:
-        services.stop()
-        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    finally:
-        if psutil.pid_exists(pid):
-            psutil.Process(pid).kill()
-        other.close()
