@@ -204,7 +204,7 @@ TEST_RUNS = DATA / "test-runs"
 
 
 @contextmanager
-def test_run_directory(runs: Path = TEST_RUNS) -> Iterator[Path]:
+def run_data_directory(runs: Path = TEST_RUNS) -> Iterator[Path]:
     """A data directory for this test run only, `runs/<pid>`, removed afterwards.
 
     Each run holds an flock on `runs/<pid>/owner.lock` while it lives; directories whose
@@ -259,7 +259,7 @@ def _alive(pid: int) -> bool:
 
 
 def run_tests(pytest_args: list[str]) -> int:
-    with test_run_directory() as test_data, embedded_services(test_data) as urls:
+    with run_data_directory() as test_data, embedded_services(test_data) as urls:
         env = child_environment(urls, int(os.environ.get("PORT", "3000")))
         env.pop("PORT", None)  # end-to-end tests choose free ports themselves
         env.setdefault("STOFLOW_ENV", "test")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from stoflow.config import PROJECT_ROOT
-from stoflow.launcher.__main__ import test_run_directory
+from stoflow.launcher.__main__ import run_data_directory
 from stoflow.launcher.appserver import build_slot, reflex_environment
 from stoflow.launcher.embedded import EmbeddedServices
 
@@ -53,7 +53,7 @@ def test_each_test_run_has_its_own_data_directory_and_leftovers_of_dead_runs_go(
     (running / "pg").mkdir()
     os.link(other_run / "owner.lock", running / "owner.lock")  # the same lock: held by the other run
     try:
-        with test_run_directory(tmp_path) as ours:
+        with run_data_directory(tmp_path) as ours:
             assert ours == tmp_path / str(os.getpid()) and ours.is_dir()
             assert not leftover.exists()  # its owner is gone
             assert (running / "pg").is_dir()  # a run in progress is never touched
