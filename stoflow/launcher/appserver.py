@@ -164,3 +164,33 @@ def running_app(
                     raise LaunchError(f"StoFlow answered but served no page; its log:\n{log_path.read_text()[-5000:]}")
                 time.sleep(0.5)
             yield base
+
+
+@contextmanager
+def running_backend(
+    *,
+    database_url: str,
+    redis_url: str,
+    port: int,
+    public_port: int,
+    build_dir: Path,
+    log_path: Path,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """Another web process of an app already built in `build_dir`: the backend only (events,
+    uploads, /api), no build and no pages. Yields its base URL.
+
+    For scale-out: the pages come from the first process or a proxy in front, both built
+    for `public_port`; state is shared through Redis.
+    """
+    env = {
+        **reflex_environment(
+            database_url=database_url, redis_url=redis_url, port=port, build_dir=build_dir, public_port=public_port
+        ),
+        "REFLEX_STATES_WORKDIR": str(build_dir / f"states-{port}"),  # Reflex empties it at start
+        **(extra_env or {}),
+    }
+    base = f"http://localhost:{port}"
+    command = ["run", "--env", "prod", "--backend-only", "--backend-port", str(port)]
+    with reflex_process(command, env, log_path, f"{base}/api/auth/me"):
+        yield base

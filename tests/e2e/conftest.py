@@ -105,6 +105,7 @@ def shoot() -> Callable[[Page, str], None]:
     return take
 
 
-# The machine running CI has two cores shared by the server, the browser and the tests:
-# give each expectation more time than Playwright's 5 s before calling it a failure.
-expect.set_options(timeout=15_000)
+# The machine running CI has two cores shared by the server, the browser and the tests (and
+# maybe another test run): give each expectation far more than Playwright's 5 s before
+# calling it a failure. A passing expectation returns as soon as it holds.
+expect.set_options(timeout=30_000)

@@ -48,7 +48,7 @@ def register(page: Page, base: str, email: str, name: str = "", password: str = 
     page.click("#register-submit")
 
 
-def link_sent_to(email: str, path: str, *, timeout_s: float = 15) -> str:
+def link_sent_to(email: str, path: str, *, timeout_s: float = 60) -> str:
     """The newest link to `path` in the development outbox for `email`.
 
     The mail is sent after the answer (a background task), so it may take a moment.
@@ -66,7 +66,7 @@ def link_sent_to(email: str, path: str, *, timeout_s: float = 15) -> str:
         if match:
             return match.group(0)
         assert time.monotonic() < deadline, f"no link to {path} sent to {email}"
-        time.sleep(0.2)
+        time.sleep(0.2)  # a poll interval: the loop waits for the message
 
 
 def register_and_sign_in(page: Page, base: str, email: str, name: str = "") -> None:
@@ -272,7 +272,6 @@ def test_phone_layout(page: Page, app_server: str, shoot: Shoot) -> None:
     page.click("#mobile-menu")
     drawer = page.locator("#mobile-drawer")
     expect(drawer.get_by_role("link", name="Paramètres")).to_be_visible()
-    page.wait_for_timeout(500)  # the drawer slides in
     shoot(page, "menu-phone-fr")
     drawer.get_by_role("link", name="Paramètres").click()
     page.wait_for_url(re.compile(r"/settings/?$"))

@@ -90,7 +90,13 @@ def test_the_form_cannot_be_submitted_before_the_page_is_live(page: Page, app_se
     page.goto(f"{app_server}/login")
     page.fill("#email", "someone@example.com")
     page.fill("#password", "a secret passphrase")
+    page.evaluate(
+        "() => { window.enterDone = false;"
+        " document.addEventListener('keyup', e => { if (e.key === 'Enter') window.enterDone = true; }, true); }"
+    )
     page.press("#password", "Enter")
-    page.wait_for_timeout(1000)
+    # The key has gone through whole (keydown and its default action, a native submit, then
+    # keyup): had it submitted the form, the page would be gone with its flag.
+    page.wait_for_function("() => window.enterDone === true")
     expect(page.locator("#sign-in-submit")).to_be_disabled()
     assert "passphrase" not in page.url and "password" not in page.url

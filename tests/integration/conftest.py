@@ -93,7 +93,7 @@ def celery_worker(
     ]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while not app.control.ping(timeout=0.5, limit=1):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("the Celery worker did not start")

@@ -46,7 +46,7 @@ def running_simulator(api_key: str = DEFAULT_API_KEY) -> Iterator[RunningSimulat
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="gemini-simulator", daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the Gemini simulator did not start")

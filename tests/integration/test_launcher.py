@@ -122,7 +122,7 @@ def test_make_run_without_a_gemini_key_starts_the_simulator_and_points_the_app_a
             request = urllib.request.Request(
                 url, data=body, headers={"Content-Type": "application/json", "x-goog-api-key": SANDBOX_GEMINI_KEY}
             )
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 60
             while True:
                 try:
                     with urllib.request.urlopen(request, timeout=5) as response:

@@ -1,0 +1,198 @@
+"""Scale-out, end to end: two web processes sharing their state through Redis, two Celery
+workers, and a load balancer in front that moves a seller's websocket from one web process
+to the other (as when an instance is replaced). The seller's open page keeps working.
+
+One production build serves both: the first process builds it for the balancer's port and
+serves the pages; the second runs the backend only (`reflex run --backend-only`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from stoflow.db.tenancy import tenant_session
+from stoflow.launcher.appserver import build_slot, running_app, running_backend
+from stoflow.launcher.embedded import free_port
+from stoflow.launcher.tools import LaunchError
+from stoflow.models.tenant import Product
+from tests.e2e.helpers import signed_in
+from tests.integration.conftest import celery_worker
+
+pytestmark = pytest.mark.e2e
+
+EVENTS = b"/_event"  # Reflex's websocket path
+
+
+class Balancer:
+    """A TCP proxy on a free port: pages, assets and /api go to the first web process
+    (`pages_port`); websockets to the one chosen with `send_sockets_to` (at first the first),
+    which also drops the open ones."""
+
+    def __init__(self, pages_port: int, second_port: int) -> None:
+        self.port = free_port()
+        self.pages_port, self.second_port = pages_port, second_port
+        self.sockets_port = pages_port
+        self.sockets_opened: Counter[int] = Counter()  # websockets per web process port
+        self._open: set[asyncio.StreamWriter] = set()
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="balancer", daemon=True)
+
+    def __enter__(self) -> Balancer:
+        self._thread.start()
+        if not self._ready.wait(timeout=60):
+            raise RuntimeError("the balancer did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=60)
+
+    def send_sockets_to(self, port: int) -> None:
+        """New websockets go to `port`; the open ones are cut (the browser reconnects)."""
+        done = threading.Event()
+
+        def switch() -> None:
+            self.sockets_port = port
+            for writer in list(self._open):
+                writer.transport.abort()
+            done.set()
+
+        self._loop.call_soon_threadsafe(switch)
+        assert done.wait(timeout=60)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(asyncio.start_server(self._tunnel, "127.0.0.1", self.port))
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _tunnel(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        try:
+            request_line = await client_reader.readuntil(b"\r\n")
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            client_writer.close()
+            return
+        is_socket = request_line.split(b" ")[1].startswith(EVENTS) if request_line.count(b" ") >= 2 else False
+        port = self.sockets_port if is_socket else self.pages_port
+        try:
+            server_reader, server_writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            client_writer.close()
+            return
+        if is_socket:
+            self.sockets_opened[port] += 1
+            self._open.update((client_writer, server_writer))
+        server_writer.write(request_line)
+        try:
+            await asyncio.gather(_pipe(client_reader, server_writer), _pipe(server_reader, client_writer))
+        finally:
+            self._open.difference_update((client_writer, server_writer))
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while chunk := await reader.read(65536):
+            writer.write(chunk)
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        writer.transport.abort()
+
+
+@pytest.fixture(scope="module")
+def two_workers(database_url: str, redis_url: str) -> Iterator[None]:
+    from stoflow.tasks import app
+
+    with (
+        celery_worker(database_url, redis_url, queues="default", include="stoflow.tasks.catalog", name="scale-1"),
+        celery_worker(database_url, redis_url, queues="default", include="stoflow.tasks.catalog", name="scale-2"),
+    ):
+        deadline = time.monotonic() + 120
+        while len(app.control.ping(timeout=1)) < 2:
+            assert time.monotonic() < deadline, "the second Celery worker did not answer"
+        yield
+
+
+@pytest.fixture(scope="module")
+def balanced_app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balancer]:
+    """Two web processes behind a Balancer; websockets go to the first until told otherwise."""
+    logs = Path(tmp_path_factory.mktemp("scale-out"))
+    first, second = free_port(), free_port()
+    balancer = Balancer(pages_port=first, second_port=second)
+    urls = {"database_url": database_url, "redis_url": redis_url}
+    try:
+        with (
+            build_slot() as build_dir,
+            running_app(
+                **urls, port=first, public_port=balancer.port, build_dir=build_dir, log_path=logs / "web-1.log"
+            ),
+            running_backend(
+                **urls, port=second, public_port=balancer.port, build_dir=build_dir, log_path=logs / "web-2.log"
+            ),
+            balancer,
+        ):
+            yield balancer
+    except LaunchError as error:
+        pytest.fail(str(error))
+
+
+def _wait_for_a_socket_on(balancer: Balancer, port: int) -> None:
+    """The page's websocket has reconnected, through the balancer, to the web process on `port`."""
+    deadline = time.monotonic() + 60
+    while not balancer.sockets_opened[port]:
+        assert time.monotonic() < deadline, f"the page did not reconnect to the web process on port {port}"
+        time.sleep(0.05)  # a poll interval
+
+
+def test_an_open_page_keeps_working_when_its_websocket_moves_to_the_other_web_process(  # type: ignore[no-untyped-def]
+    page: Page, balanced_app: Balancer, two_workers: None, make_seller
+) -> None:
+    balancer = balanced_app
+    first, second = balancer.pages_port, balancer.second_port
+    base = f"http://localhost:{balancer.port}"
+    user_id = signed_in(page, base, make_seller)
+    with tenant_session(user_id) as db:
+        for number in range(250):
+            db.add(Product(sku=f"SCALE-{number:04d}", title=f"Jumper {number}", price=Decimal("10.00")))
+
+    page.goto(f"{base}/products")
+    expect(page.locator("#tab-draft")).to_contain_text("250")
+    page.click("#select-page")  # the selection lives in the state, kept in Redis
+    expect(page.locator("#selection")).to_be_visible()
+    assert balancer.sockets_opened[first] >= 1 and balancer.sockets_opened[second] == 0
+
+    # The first web process leaves the balancer: the page's next events go to the second, which
+    # has only the state in Redis (the selection of the page, the seller's session).
+    balancer.send_sockets_to(second)
+    page.click("#select-all-matching")
+    _wait_for_a_socket_on(balancer, second)
+    expect(page.locator("#selection")).to_contain_text("250")
+
+    # A job on one of the two workers; its progress reaches the page while the websocket
+    # moves back to the first web process (Reflex relays updates between instances).
+    page.click("#bulk-edit")
+    page.fill("#bulk-value", "10")
+    page.click("#bulk-apply")
+    expect(page.locator("#bulk-job-progress")).to_be_visible()
+    opened_on_first = balancer.sockets_opened[first]
+    balancer.send_sockets_to(first)
+    expect(page.get_by_text("Bulk change finished: Changed: 250")).to_be_visible(timeout=120_000)
+    assert balancer.sockets_opened[first] > opened_on_first
+    expect(page.locator(".product-row").first).to_contain_text("11.00 EUR")
+    with tenant_session(user_id) as db:
+        assert {product.price for product in db.exec(select(Product)).all()} == {Decimal("11.00")}
+
+    page.click("#nav-account")  # and the session still holds on the first process
+    expect(page.locator("#profile-save")).to_be_enabled()
