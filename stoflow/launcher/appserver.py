@@ -188,9 +188,10 @@ def running_backend(
             database_url=database_url, redis_url=redis_url, port=port, build_dir=build_dir, public_port=public_port
         ),
         "REFLEX_STATES_WORKDIR": str(build_dir / f"states-{port}"),  # Reflex empties it at start
+        "REFLEX_BACKEND_ONLY": "true",  # read by rxconfig.py too (no frontend port)
         **(extra_env or {}),
     }
     base = f"http://localhost:{port}"
-    command = ["run", "--env", "prod", "--backend-only", "--backend-port", str(port)]
+    command = ["run", "--env", "prod", "--backend-port", str(port)]
     with reflex_process(command, env, log_path, f"{base}/api/auth/me"):
         yield base

@@ -9,6 +9,7 @@ serves the pages; the second runs the backend only (`reflex run --backend-only`)
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections import Counter
@@ -31,6 +32,7 @@ from tests.integration.conftest import celery_worker
 pytestmark = pytest.mark.e2e
 
 EVENTS = b"/_event"  # Reflex's websocket path
+ON_PRODUCTS = re.compile(r"/products/?$")
 
 
 class Balancer:
@@ -169,30 +171,42 @@ def test_an_open_page_keeps_working_when_its_websocket_moves_to_the_other_web_pr
 
     page.goto(f"{base}/products")
     expect(page.locator("#tab-draft")).to_contain_text("250")
-    page.click("#select-page")  # the selection lives in the state, kept in Redis
-    expect(page.locator("#selection")).to_be_visible()
+    page.fill("#products-search", "Jumper 24")  # 24 and 240 to 249
+    page.press("#products-search", "Enter")
+    expect(page.locator(".product-row")).to_have_count(11)
+    page.click("#select-page")
+    expect(page.locator("#selection")).to_contain_text("11")
     assert balancer.sockets_opened[first] >= 1 and balancer.sockets_opened[second] == 0
 
-    # The first web process leaves the balancer: the page's next events go to the second, which
-    # has only the state in Redis (the selection of the page, the seller's session).
+    # The first web process leaves the balancer. The page reconnects to the second, which
+    # rehydrates it from the state in Redis and runs the page's on_load for the seller's
+    # session: that clears the selection but keeps the search, which only the first
+    # process saw. Still the products page, still signed in.
     balancer.send_sockets_to(second)
-    page.click("#select-all-matching")
     _wait_for_a_socket_on(balancer, second)
-    expect(page.locator("#selection")).to_contain_text("250")
+    expect(page.locator("#selection")).to_be_hidden()
+    expect(page.locator(".product-row")).to_have_count(11)
+    assert ON_PRODUCTS.search(page.url)
 
-    # A job on one of the two workers; its progress reaches the page while the websocket
-    # moves back to the first web process (Reflex relays updates between instances).
+    # Its next events, on the second process: a selection of every matching product, then a
+    # bulk change run as a job by one of the two workers, its progress followed to the end.
+    page.fill("#products-search", "")
+    page.press("#products-search", "Enter")
+    expect(page.locator(".product-row")).to_have_count(25)
+    page.click("#select-page")
+    page.click("#select-all-matching")
+    expect(page.locator("#selection")).to_contain_text("250")
     page.click("#bulk-edit")
     page.fill("#bulk-value", "10")
     page.click("#bulk-apply")
-    expect(page.locator("#bulk-job-progress")).to_be_visible()
-    opened_on_first = balancer.sockets_opened[first]
-    balancer.send_sockets_to(first)
     expect(page.get_by_text("Bulk change finished: Changed: 250")).to_be_visible(timeout=120_000)
-    assert balancer.sockets_opened[first] > opened_on_first
     expect(page.locator(".product-row").first).to_contain_text("11.00 EUR")
     with tenant_session(user_id) as db:
         assert {product.price for product in db.exec(select(Product)).all()} == {Decimal("11.00")}
 
-    page.click("#nav-account")  # and the session still holds on the first process
+    # And back to the first process: the session holds there too.
+    opened_on_first = balancer.sockets_opened[first]
+    balancer.send_sockets_to(first)
+    page.click("#nav-account")
     expect(page.locator("#profile-save")).to_be_enabled()
+    assert balancer.sockets_opened[first] > opened_on_first
