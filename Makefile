@@ -41,8 +41,8 @@ constraints: ## Re-pin every transitive package after changing requirements.txt
 	  echo "# Regenerate after changing requirements.txt: make constraints"; \
 	  /tmp/stoflow-constraints/bin/pip freeze ) > constraints.txt
 
-clean: ## Remove build output and caches (keeps .venv and your data in .stoflow)
-	rm -rf .web .pytest_cache .ruff_cache .mypy_cache test-results
+clean: ## Remove build output (.web, the test builds) and caches (keeps .venv and your data in .stoflow)
+	rm -rf .web .stoflow/builds .pytest_cache .ruff_cache .mypy_cache test-results
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 
 distclean: clean ## Also remove .venv and .stoflow (your local database!)
