@@ -27,6 +27,7 @@ from stoflow.launcher.appserver import build_slot, running_app, running_backend
 from stoflow.launcher.embedded import free_port
 from stoflow.launcher.tools import LaunchError
 from stoflow.models.tenant import Product
+from tests.conftest import claim_redis_database, release_redis_database
 from tests.e2e.helpers import signed_in
 from tests.integration.conftest import celery_worker
 
@@ -114,28 +115,38 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         writer.transport.abort()
 
 
+@pytest.fixture(scope="module")
+def scale_redis(_services: tuple[str, str]) -> Iterator[str]:
+    """A Redis database for this deployment only: the other browser tests' worker must not
+    take its jobs (this test decides when its workers start)."""
+    url, claim = claim_redis_database(_services[1])
+    yield url
+    release_redis_database(url, claim)
+
+
 @contextmanager
 def two_workers(database_url: str, redis_url: str) -> Iterator[None]:
-    """Two Celery workers on the run's Redis, both answering before this yields."""
+    """Two Celery workers on `redis_url` (each answers a ping before the next starts)."""
     from stoflow.tasks import app
 
-    with (
-        celery_worker(database_url, redis_url, queues="default", include="stoflow.tasks.catalog", name="scale-1"),
-        celery_worker(database_url, redis_url, queues="default", include="stoflow.tasks.catalog", name="scale-2"),
-    ):
-        deadline = time.monotonic() + 120
-        while len(app.control.ping(timeout=1)) < 2:
-            assert time.monotonic() < deadline, "the second Celery worker did not answer"
-        yield
+    broker, backend = app.conf.broker_url, app.conf.result_backend
+    try:
+        with (
+            celery_worker(database_url, redis_url, queues="default", include="stoflow.tasks.catalog", name="scale-1"),
+            celery_worker(database_url, redis_url, queues="default", include="stoflow.tasks.catalog", name="scale-2"),
+        ):
+            yield
+    finally:
+        app.conf.broker_url, app.conf.result_backend = broker, backend  # the other tests' Redis
 
 
 @pytest.fixture(scope="module")
-def balanced_app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balancer]:
+def balanced_app(database_url: str, scale_redis: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Balancer]:
     """Two web processes behind a Balancer; websockets go to the first until told otherwise."""
     logs = Path(tmp_path_factory.mktemp("scale-out"))
     first, second = free_port(), free_port()
     balancer = Balancer(pages_port=first, second_port=second)
-    urls = {"database_url": database_url, "redis_url": redis_url}
+    urls = {"database_url": database_url, "redis_url": scale_redis}
     try:
         with (
             build_slot() as build_dir,
@@ -161,7 +172,7 @@ def _wait_for_a_socket_on(balancer: Balancer, port: int, *, more_than: int = 0) 
 
 
 def test_an_open_page_keeps_working_when_its_websocket_moves_to_the_other_web_process(  # type: ignore[no-untyped-def]
-    page: Page, balanced_app: Balancer, database_url: str, redis_url: str, make_seller
+    page: Page, balanced_app: Balancer, database_url: str, scale_redis: str, make_seller
 ) -> None:
     balancer = balanced_app
     first, second = balancer.pages_port, balancer.second_port
@@ -209,7 +220,7 @@ def test_an_open_page_keeps_working_when_its_websocket_moves_to_the_other_web_pr
     opened_on_first = balancer.sockets_opened[first]
     balancer.send_sockets_to(first)
     _wait_for_a_socket_on(balancer, first, more_than=opened_on_first)
-    with two_workers(database_url, redis_url):
+    with two_workers(database_url, scale_redis):
         expect(page.get_by_text("Bulk change finished: Changed: 250")).to_be_visible(timeout=120_000)
     expect(page.locator(".product-row").first).to_contain_text("11.00 EUR")
     with tenant_session(user_id) as db:

@@ -58,6 +58,23 @@ def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
     return S3Storage(new_bucket(endpoint), endpoint, ACCESS_KEY, SECRET_KEY, region=REGION)
 
 
+def worker_answers(redis_url: str, hostname_prefix: str) -> bool:
+    """Does a worker named `hostname_prefix`... answer a ping on the broker `redis_url`?
+
+    Asked through a Celery app of its own: the project's app keeps the connection of the
+    first broker it used, and another worker (an earlier module's) must not answer for
+    this one.
+    """
+    from celery import Celery
+
+    probe = Celery(broker=redis_url)
+    try:
+        replies = probe.control.ping(timeout=0.5)
+    finally:
+        probe.close()
+    return any(hostname.startswith(hostname_prefix) for reply in replies for hostname in reply)
+
+
 @contextmanager
 def celery_worker(
     database_url: str,
@@ -94,7 +111,7 @@ def celery_worker(
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        while not app.control.ping(timeout=0.5, limit=1):
+        while not worker_answers(redis_url, f"{name}-{os.getpid()}@"):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("the Celery worker did not start")
         yield

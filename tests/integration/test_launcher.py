@@ -167,3 +167,29 @@ def test_the_embedded_redis_stops_even_with_other_clients_connected(tmp_path: Pa
         if psutil.pid_exists(pid):
             psutil.Process(pid).kill()
         other.close()
+
+
+def test_test_runs_sharing_one_redis_server_each_claim_a_database_of_their_own(
+    _services: tuple[str, str], redis_url: str
+) -> None:
+    """With REDIS_URL set for two runs, Celery queues, Reflex states and rate limits must not mix."""
+    import redis
+
+    from tests.conftest import RUN_CLAIM_KEY, claim_redis_database, release_redis_database
+
+    server = _services[1]
+    first_url, first = claim_redis_database(server)
+    redis.Redis.from_url(first_url).set("celery-queue-of-the-first-run", "task")
+    second_url, second = claim_redis_database(server)
+    try:
+        assert len({redis_url, first_url, second_url}) == 3  # this run's own database included
+        assert redis.Redis.from_url(first_url).get("celery-queue-of-the-first-run") == b"task"
+    finally:
+        release_redis_database(second_url, second)
+    release_redis_database(first_url, first)
+    third_url, third = claim_redis_database(server)  # a released database is taken again, emptied
+    try:
+        assert third_url == first_url
+        assert redis.Redis.from_url(third_url).keys() == [RUN_CLAIM_KEY.encode()]
+    finally:
+        release_redis_database(third_url, third)
