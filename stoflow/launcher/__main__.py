@@ -258,16 +258,25 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def pytest_command(pytest_args: list[str], test_data: Path) -> list[str]:
+    """pytest with the given arguments, its temporary folders in this run's directory.
+
+    Runs sharing pytest's default /tmp/pytest-of-<user> clean up each other's numbered
+    folders (an embedded server's data went with them); a --basetemp given is kept.
+    """
+    basetemp = [] if any(arg.startswith("--basetemp") for arg in pytest_args) else [f"--basetemp={test_data / 'tmp'}"]
+    return [sys.executable, "-m", "pytest", *basetemp, *(pytest_args or ["tests"])]
+
+
 def run_tests(pytest_args: list[str]) -> int:
+    shutil.rmtree(DATA / "test", ignore_errors=True)  # the single test directory of earlier versions
     with run_data_directory() as test_data, embedded_services(test_data) as urls:
         env = child_environment(urls, int(os.environ.get("PORT", "3000")))
         env.pop("PORT", None)  # end-to-end tests choose free ports themselves
         env.setdefault("STOFLOW_ENV", "test")
         # Media and generated secrets of this run, not those of `make run` in .stoflow/.
         env.setdefault("STOFLOW_DATA_DIR", str(test_data / "data"))
-        code = subprocess.run(
-            [sys.executable, "-m", "pytest", *(pytest_args or ["tests"])], cwd=ROOT, env=env
-        ).returncode
+        code = subprocess.run(pytest_command(pytest_args, test_data), cwd=ROOT, env=env).returncode
     if code == 5:
         _say("pytest ran no test: that is a failure.")
     return exit_code_of_pytest(code)

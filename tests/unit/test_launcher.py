@@ -70,3 +70,15 @@ def test_procfiles_start_web_worker_and_beat_from_this_repository(procfile: str)
 
 def test_ci_runs_make_test() -> None:
     assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
+
+
+def test_each_test_run_keeps_pytests_temporary_folders_in_its_own_directory(tmp_path: Path) -> None:
+    """Two runs side by side must not clean up each other's folders in /tmp/pytest-of-<user>."""
+    from stoflow.launcher.__main__ import pytest_command
+
+    command = pytest_command(["tests/unit", "-q"], tmp_path)
+    assert f"--basetemp={tmp_path / 'tmp'}" in command
+    assert command[-2:] == ["tests/unit", "-q"]
+    assert pytest_command([], tmp_path)[-1] == "tests"
+    given = pytest_command(["--basetemp=/elsewhere", "tests"], tmp_path)
+    assert [arg for arg in given if arg.startswith("--basetemp")] == ["--basetemp=/elsewhere"]
