@@ -140,3 +140,33 @@ def test_shared_tables_have_the_columns_the_models_describe(database_url: str) -
 def test_template_tenant_is_migrated(database_url: str) -> None:
     with db_session() as db:
         assert current_tenant_revision(db.connection(), TEMPLATE_SCHEMA) == tenant_head()
+
+
+def test_addresses_stored_before_the_canonical_form_are_rewritten_and_found(make_seller) -> None:  # type: ignore[no-untyped-def]
+    """An account registered with a Unicode domain before 0007 is found again by its address."""
+    import importlib.util
+
+    from stoflow.accounts import service as accounts
+
+    path = PROJECT_ROOT / "alembic" / "versions" / "20261202_0007_canonical_emails.py"
+    spec = importlib.util.spec_from_file_location("migration_0007", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+
+    old_style, clash, twin = make_seller(), make_seller(), make_seller()
+    suffix = old_style.id
+    with get_engine().begin() as connection:
+        for user_id, stored in (
+            (old_style.id, f"léa.{suffix}@café-fripes.fr"),  # stored lower-cased, domain in Unicode
+            (clash.id, f"marc.{suffix}@ｂoutique.fr"),  # full-width b: becomes the twin's address
+            (twin.id, f"marc.{suffix}@boutique.fr"),
+        ):
+            connection.execute(text("UPDATE public.users SET email = :e WHERE id = :i"), {"e": stored, "i": user_id})
+        changed = migration.rewrite_addresses(connection)
+
+    assert (old_style.id, f"léa.{suffix}@café-fripes.fr", f"léa.{suffix}@xn--caf-fripes-d7a.fr") in changed
+    assert all(user_id != clash.id for user_id, _, _ in changed)  # left for a person to decide
+    with db_session() as db:
+        found = accounts.user_by_email(db, f"Léa.{suffix}@Café-Fripes.fr")
+        assert found is not None and found.id == old_style.id
