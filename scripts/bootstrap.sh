@@ -6,6 +6,13 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# One set-up at a time per checkout: a second `make test` (or `make run`) started
+# meanwhile waits here instead of installing into the same .venv at the same time.
+mkdir -p .stoflow
+if command -v flock >/dev/null 2>&1; then
+  exec 9>".stoflow/bootstrap.lock"
+  flock 9
+fi
 BUN_VERSION="1.4.5"        # installed from the npm registry when no bun >= 1.4.4 is found
 MIN_BUN="1.4.4"
 TOOLS="$ROOT/.stoflow/tools"

@@ -193,3 +193,22 @@ def test_test_runs_sharing_one_redis_server_each_claim_a_database_of_their_own(
         assert redis.Redis.from_url(third_url).keys() == [RUN_CLAIM_KEY.encode()]
     finally:
         release_redis_database(third_url, third)
+
+
+def test_a_second_set_up_in_the_same_checkout_waits_for_the_first() -> None:
+    """Two `make test` started together must not install into the same .venv at once."""
+    holder = _holding(PROJECT_ROOT / ".stoflow" / "bootstrap.lock")  # a set-up in progress
+    try:
+        second = subprocess.Popen(
+            ["bash", str(PROJECT_ROOT / "scripts" / "bootstrap.sh")],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            second.wait(timeout=3)  # still waiting for the first
+    finally:
+        _release(holder)
+    output, _ = second.communicate(timeout=300)
+    assert second.returncode == 0 and "[bootstrap] Ready." in output
