@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stoflow.launcher.embedded import EmbeddedServices, free_port
-from stoflow.launcher.tools import LaunchError, check_port_free, exit_code_of_pytest, find_bun
+from stoflow.launcher.tools import LaunchError, check_port_free, exit_code_of_pytest, find_bun, stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".stoflow"
@@ -118,20 +118,6 @@ def _banner(port: int, env: dict[str, str]) -> None:
     )
 
 
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Stop honcho and everything it started: its process group, by PID."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
-
-
 SANDBOX_GEMINI_KEY = "sandbox-gemini-key"  # the only key the local simulator accepts
 
 
@@ -164,7 +150,7 @@ def gemini_sandbox(env: dict[str, str]) -> Iterator[None]:
     try:
         yield
     finally:
-        _stop_group(process)
+        stop_group(process)
 
 
 def serve(procfile: str, command: str, port: int) -> int:
@@ -195,7 +181,7 @@ def serve(procfile: str, command: str, port: int) -> int:
             _say("Stopping...")
             outcome = 0
         finally:
-            _stop_group(process)
+            stop_group(process)
         _say("Stopped.")
         return outcome
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import itertools
 import os
-import signal
 import subprocess
 import time
 import urllib.error
@@ -25,7 +24,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from stoflow.config import PROJECT_ROOT
-from stoflow.launcher.tools import LaunchError, find_bun
+from stoflow.launcher.tools import LaunchError, find_bun, stop_group
 
 START_TIMEOUT_S = 900  # a first production build installs and compiles the frontend
 BUILDS = PROJECT_ROOT / ".stoflow" / "builds"
@@ -94,17 +93,6 @@ def reflex_environment(
     return env
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
-
-
 @contextmanager
 def reflex_process(command: list[str], env: Mapping[str, str], log_path: Path, ready_url: str) -> Iterator[int]:
     """Start `reflex <command>` in its own process group; yield its PID once `ready_url` answers.
@@ -129,7 +117,7 @@ def reflex_process(command: list[str], env: Mapping[str, str], log_path: Path, r
                 time.sleep(1)  # a poll interval: the loop waits for the answer
             yield process.pid
         finally:
-            _stop(process)
+            stop_group(process)
 
 
 @contextmanager

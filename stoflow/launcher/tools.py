@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 from pathlib import Path
@@ -64,3 +66,18 @@ def find_bun(project_root: Path) -> Path | None:
 def exit_code_of_pytest(pytest_code: int) -> int:
     """pytest's exit code, except that 'no tests ran' (5) is a failure, never a pass."""
     return 1 if pytest_code == PYTEST_NO_TESTS else pytest_code
+
+
+def stop_group(process: subprocess.Popen, *, grace_s: float = 30) -> None:  # type: ignore[type-arg]
+    """Stop a process started with start_new_session=True and everything it started: its
+    process group, by PID (never by name); SIGKILL after `grace_s`."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass

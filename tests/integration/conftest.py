@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from sqlmodel import Session
 
 from stoflow.config import PROJECT_ROOT
 from stoflow.launcher.embedded import free_port
+from stoflow.launcher.tools import stop_group
 from stoflow.storage import LocalStorage, Storage
 from stoflow.storage.s3 import S3Storage
 
@@ -116,13 +116,7 @@ def celery_worker(
                 pytest.fail("the Celery worker did not start")
         yield
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        stop_group(process, grace_s=20)
 
 
 # --- Observing PostgreSQL locks ----------------------------------------------------------------
