@@ -4,6 +4,7 @@ and what the editor's gallery shows."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from PIL import Image
@@ -11,6 +12,7 @@ from playwright.sync_api import Page
 
 from stoflow.catalog.photos import photos_of
 from stoflow.db.tenancy import tenant_session
+from stoflow.models.tenant import Product
 from tests.e2e.test_shell import ON_DASHBOARD, sign_in
 
 ON_PRODUCT = re.compile(r"/products/(\d+)/?$")
@@ -43,3 +45,10 @@ def stored_photos(user_id: int, product_id: int) -> list[tuple[int, bool, str, s
     """The product's photos in the database, in order: (id, is_label, full_key, thumb_key)."""
     with tenant_session(user_id) as db:
         return [(p.id or 0, p.is_label, p.full_key, p.thumb_key) for p in photos_of(db, product_id)]
+
+
+def draft_products(user_id: int, count: int, *, sku_prefix: str, title: str) -> None:
+    """`count` draft products of the seller at 10.00, titled "`title` <n>" (n from 0)."""
+    with tenant_session(user_id) as db:
+        for number in range(count):
+            db.add(Product(sku=f"{sku_prefix}-{number:04d}", title=f"{title} {number}", price=Decimal("10.00")))

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from stoflow.db.tenancy import tenant_session
 from stoflow.models.tenant import Product
-from tests.e2e.helpers import ON_PRODUCT, signed_in
+from tests.e2e.helpers import ON_PRODUCT, draft_products, signed_in
 from tests.e2e.test_shell import Shoot
 
 pytestmark = pytest.mark.e2e
@@ -176,9 +176,7 @@ def test_a_bulk_change_of_hundreds_runs_as_a_job_with_its_progress(  # type: ign
 ) -> None:
     """Beyond 200 products the change is a Celery job: the bar moves, then the summary shows."""
     user_id = signed_in(page, app_server, make_seller)
-    with tenant_session(user_id) as db:
-        for number in range(250):
-            db.add(Product(sku=f"JOB-{number:04d}", title=f"Tee-shirt {number}", price=Decimal("10.00")))
+    draft_products(user_id, 250, sku_prefix="JOB", title="Tee-shirt")
 
     page.goto(f"{app_server}/products")
     expect(page.locator("#tab-draft")).to_contain_text("250")

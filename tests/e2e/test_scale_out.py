@@ -28,7 +28,7 @@ from stoflow.launcher.embedded import free_port
 from stoflow.launcher.tools import LaunchError
 from stoflow.models.tenant import Product
 from tests.conftest import claim_redis_database, release_redis_database
-from tests.e2e.helpers import signed_in
+from tests.e2e.helpers import draft_products, signed_in
 from tests.integration.conftest import celery_worker
 
 pytestmark = pytest.mark.e2e
@@ -178,9 +178,7 @@ def test_an_open_page_keeps_working_when_its_websocket_moves_to_the_other_web_pr
     first, second = balancer.pages_port, balancer.second_port
     base = f"http://localhost:{balancer.port}"
     user_id = signed_in(page, base, make_seller)
-    with tenant_session(user_id) as db:
-        for number in range(250):
-            db.add(Product(sku=f"SCALE-{number:04d}", title=f"Jumper {number}", price=Decimal("10.00")))
+    draft_products(user_id, 250, sku_prefix="SCALE", title="Jumper")
 
     page.goto(f"{base}/products")
     expect(page.locator("#tab-draft")).to_contain_text("250")

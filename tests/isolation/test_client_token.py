@@ -134,7 +134,7 @@ def test_a_replayed_client_token_gets_nothing_of_the_seller(sellers: Sellers, re
     assert all(title in afterwards for title in _titles(sellers.a))
 
 
-def test_an_event_replayed_without_the_session_is_refused_and_runs_nothing(sellers: Sellers, redis_url: str) -> None:
+def test_an_event_replayed_without_the_session_is_refused_and_shows_nothing(sellers: Sellers, redis_url: str) -> None:
     """Not a page load: an event of an open page, sent from a connection without the cookies."""
     victim = signed_in_cookies(sellers.a.user_id)
 
